@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The zcx authors
+//
+// zcx memory: streams and events, memory resources, the stream-ordered pool and adaptors.
+//
+// Contract:
+// - A memory resource (zcx_mr_t) hands out memory on one device: allocate(size, alignment,
+//   stream) and deallocate(ptr, size, stream). Resources compose through an upstream, e.g.
+//   stats(limit(pool(system))). Every resource holds a reference to its upstream, so the
+//   caller may release its own reference to the upstream right after creating the adaptor.
+// - A resource is thread-safe unless its doc comment says otherwise.
+// - `stream` NULL means synchronous: the memory is usable by any thread at once. Otherwise
+//   the memory is stream-ordered as CUDA's cudaMallocAsync: it may be used by work enqueued
+//   on `stream` after the call; a block freed on stream A is reused at once by later work
+//   on A, and by work on another stream only after the event recorded at the free has
+//   completed.
+// - deallocate takes the size that was asked of allocate. Freeing a pointer the resource
+//   does not own, freeing twice or with the wrong size is reported as EINVAL where the
+//   resource can tell (the pool and the tracking adaptor always can), and the resource
+//   stays consistent.
+#ifndef ZCX_MEMORY_H
+#define ZCX_MEMORY_H
+
+#include <stdio.h>
+
+#include "zcx/core.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+// ---------------------------------------------------------------------------------------------
+// Streams and events
+
+/// An ordered queue of work on a device. Reference counted; thread-safe.
+typedef struct zcx_stream zcx_stream_t;
+
+/// A point in a stream's queue; complete once all work enqueued before it has run.
+/// Reference counted; thread-safe.
+typedef struct zcx_event zcx_event_t;
+
+/// A unit of work for a host stream.
+typedef void (*zcx_task_fn)(void* arg);
+
+/// Creates a host stream: a worker thread that runs enqueued tasks one at a time, in order.
+/// @return 0, ENOMEM, EAGAIN (no thread could be started), EINVAL (out is NULL).
+ZCX_API ZCX_NODISCARD int zcx_host_stream_create(zcx_stream_t** out, zcx_error_t* err);
+
+/// Enqueues `fn(arg)` on a host stream. The task runs on the stream's thread, after every
+/// task enqueued before it.
+/// @return 0, ENOMEM, EINVAL, ENOTSUP (not a host stream).
+ZCX_API ZCX_NODISCARD int zcx_stream_enqueue(zcx_stream_t* stream, zcx_task_fn fn, void* arg,
+                                             zcx_error_t* err);
+
+/// Records an event at the current end of the stream's queue. The caller owns *out.
+/// @return 0, ENOMEM, EINVAL.
+ZCX_API ZCX_NODISCARD int zcx_stream_record(zcx_stream_t* stream, zcx_event_t** out,
+                                            zcx_error_t* err);
+
+/// Makes later work on `stream` wait until `event` has completed (which may belong to
+/// another stream). Returns at once.
+/// @return 0, ENOMEM, EINVAL.
+ZCX_API ZCX_NODISCARD int zcx_stream_wait_event(zcx_stream_t* stream, zcx_event_t* event,
+                                                zcx_error_t* err);
+
+/// Blocks until all work enqueued on the stream so far has run.
+/// @return 0, EINVAL, or the status of the device.
+ZCX_API ZCX_NODISCARD int zcx_stream_synchronize(zcx_stream_t* stream, zcx_error_t* err);
+
+/// The stream's device.
+ZCX_API zcx_device_t zcx_stream_device(const zcx_stream_t* stream);
+
+/// A short name for the kind of stream ("host", "cuda").
+ZCX_API const char* zcx_stream_kind(const zcx_stream_t* stream);
+
+ZCX_API void zcx_stream_retain(zcx_stream_t* stream);
+/// Drops a reference; the last one waits for the queued work to finish, then frees.
+ZCX_API void zcx_stream_release(zcx_stream_t* stream);
+
+/// Whether the event has completed. Does not block.
+ZCX_API bool zcx_event_query(zcx_event_t* event);
+
+/// Blocks until the event has completed.
+/// @return 0, EINVAL, or the status of the device.
+ZCX_API ZCX_NODISCARD int zcx_event_wait(zcx_event_t* event, zcx_error_t* err);
+
+/// The stream the event was recorded on (borrowed).
+ZCX_API zcx_stream_t* zcx_event_stream(const zcx_event_t* event);
+
+ZCX_API void zcx_event_retain(zcx_event_t* event);
+ZCX_API void zcx_event_release(zcx_event_t* event);
+
+// ---------------------------------------------------------------------------------------------
+// Memory resources
+
+typedef struct zcx_mr zcx_mr_t;
+
+/// Statistics a resource can report. Fields a resource does not know are -1.
+/// Starts with its own size so that callers built against an older header keep working.
+typedef struct zcx_mr_stats {
+  size_t struct_size;          ///< sizeof(zcx_mr_stats_t), set by the caller
+  int64_t current_bytes;       ///< bytes in live allocations (as requested)
+  int64_t peak_bytes;          ///< high-water mark of current_bytes
+  int64_t total_bytes;         ///< bytes ever allocated
+  int64_t current_count;       ///< live allocations
+  int64_t peak_count;          ///< high-water mark of current_count
+  int64_t allocations;         ///< successful allocate calls
+  int64_t frees;               ///< successful deallocate calls
+  int64_t failures;            ///< allocate calls that failed
+  int64_t reserved_bytes;      ///< bytes drawn from the upstream and held now
+  int64_t peak_reserved_bytes; ///< high-water mark of reserved_bytes
+  int64_t free_bytes;          ///< reserved bytes not handed out (cached)
+  int64_t largest_free_block;  ///< largest single block that could be handed out now
+  double fragmentation;        ///< 1 - largest_free_block / free_bytes (0 when nothing free)
+} zcx_mr_stats_t;
+
+/// The operations of a memory resource; see "Implementing a resource" below.
+typedef struct zcx_mr_ops {
+  size_t struct_size;  ///< sizeof(zcx_mr_ops_t)
+  const char* kind;    ///< "system", "pool", "stats", ...
+  int (*allocate)(zcx_mr_t* mr, size_t size, size_t alignment, zcx_stream_t* stream,
+                  void** out, zcx_error_t* err);
+  int (*deallocate)(zcx_mr_t* mr, void* ptr, size_t size, zcx_stream_t* stream,
+                    zcx_error_t* err);
+  /// Optional: fill the fields of *stats that this resource knows (all start at -1).
+  int (*get_stats)(zcx_mr_t* mr, zcx_mr_stats_t* stats, zcx_error_t* err);
+  /// Frees the resource itself (called once, by the last zcx_mr_release).
+  void (*destroy)(zcx_mr_t* mr);
+} zcx_mr_ops_t;
+
+/// The header every resource starts with. Fields are read-only after zcx_mr_init.
+struct zcx_mr {
+  const zcx_mr_ops_t* ops;
+  zcx_mr_t* upstream;       ///< owned reference, or NULL
+  zcx_device_t device;
+  int64_t refcount_;        ///< private: use zcx_mr_retain / zcx_mr_release (atomic)
+  char name[64];            ///< e.g. "pool(system)"
+};
+
+/// Default alignment of zcx allocations: 64 bytes, as the Arrow format recommends.
+#define ZCX_DEFAULT_ALIGNMENT 64
+
+/// Allocates `size` bytes aligned to `alignment` (a power of two; 0 means 64). `size` 0
+/// is EINVAL.
+/// @return 0; EINVAL (bad argument); ENOMEM (with the size and the resource's state).
+ZCX_API ZCX_NODISCARD int zcx_mr_allocate(zcx_mr_t* mr, size_t size, size_t alignment,
+                                          zcx_stream_t* stream, void** out, zcx_error_t* err);
+
+/// Gives back memory from zcx_mr_allocate on the same resource, with the same size.
+/// @return 0; EINVAL (NULL, unknown pointer, double free, wrong size).
+ZCX_API ZCX_NODISCARD int zcx_mr_deallocate(zcx_mr_t* mr, void* ptr, size_t size,
+                                            zcx_stream_t* stream, zcx_error_t* err);
+
+/// Fills *stats (set stats->struct_size first). Fields the resource does not know are -1.
+/// @return 0; ENOTSUP (the resource keeps no statistics); EINVAL.
+ZCX_API ZCX_NODISCARD int zcx_mr_get_stats(zcx_mr_t* mr, zcx_mr_stats_t* stats,
+                                           zcx_error_t* err);
+
+ZCX_API const char* zcx_mr_name(const zcx_mr_t* mr);
+ZCX_API const char* zcx_mr_kind(const zcx_mr_t* mr);
+ZCX_API zcx_device_t zcx_mr_device(const zcx_mr_t* mr);
+/// The upstream resource (borrowed), or NULL.
+ZCX_API zcx_mr_t* zcx_mr_upstream(const zcx_mr_t* mr);
+
+ZCX_API void zcx_mr_retain(zcx_mr_t* mr);
+/// Drops a reference; the last one destroys the resource (and drops its upstream).
+ZCX_API void zcx_mr_release(zcx_mr_t* mr);
+
+/// The process-wide default resource, pool(system), created on first use (thread-safe).
+/// Borrowed: do not release it.
+ZCX_API zcx_mr_t* zcx_default_mr(void);
+
+/// Replaces the default resource (the library takes a reference; NULL restores the built-in
+/// pool). Memory from the old default must still be freed to the old resource.
+ZCX_API void zcx_set_default_mr(zcx_mr_t* mr);
+
+// ---------------------------------------------------------------------------------------------
+// Implementing a resource
+
+/// Initializes the header of a new resource with one reference. Takes a reference to
+/// `upstream` (may be NULL). `name` is copied (truncated to fit).
+ZCX_API void zcx_mr_init(zcx_mr_t* mr, const zcx_mr_ops_t* ops, zcx_device_t device,
+                         zcx_mr_t* upstream, const char* name);
+
+// ---------------------------------------------------------------------------------------------
+// Built-in resources
+
+/// Options of the system resource.
+typedef struct zcx_system_mr_options {
+  size_t struct_size;      ///< sizeof(zcx_system_mr_options_t)
+  size_t mmap_threshold;   ///< blocks of at least this size come straight from mmap (default 1 MiB)
+  bool huge_pages;         ///< advise transparent huge pages on mmapped blocks
+} zcx_system_mr_options_t;
+
+ZCX_API void zcx_system_mr_options_init(zcx_system_mr_options_t* options);
+
+/// Aligned host memory: small blocks from aligned_alloc, large blocks by mmap (page-aligned,
+/// returned to the OS on free). `options` may be NULL for the defaults. Keeps no bookkeeping,
+/// so it cannot detect foreign pointers.
+ZCX_API ZCX_NODISCARD int zcx_system_mr_create(const zcx_system_mr_options_t* options,
+                                               zcx_mr_t** out, zcx_error_t* err);
+
+/// Options of the pool.
+typedef struct zcx_pool_options {
+  size_t struct_size;        ///< sizeof(zcx_pool_options_t)
+  size_t initial_size;       ///< bytes drawn from upstream at creation (0: none until needed)
+  size_t maximum_size;       ///< most bytes ever held from upstream (0: no limit)
+  size_t min_chunk_size;     ///< smallest chunk drawn from upstream (default 2 MiB)
+  double growth_factor;      ///< each new chunk is at least this times the reserved total (default 1.0)
+  size_t release_threshold;  ///< cached bytes kept when trimming (default 0: release all)
+  size_t small_block_max;    ///< requests up to this size use size classes (default 4 KiB; 0 off)
+} zcx_pool_options_t;
+
+ZCX_API void zcx_pool_options_init(zcx_pool_options_t* options);
+
+/// A stream-ordered pool that sub-allocates chunks drawn from `upstream` (retained; NULL
+/// means a new system resource). Coalescing best fit with size classes for small blocks; its
+/// bookkeeping lives outside the memory it manages, so it serves device and shared memory
+/// too. Thread-safe. Freed and cached blocks are poisoned for ASan and valgrind. At
+/// destruction, chunks go back upstream and live blocks are reported as leaks to the sink
+/// set with zcx_pool_mr_set_leak_report (none by default: the library never prints).
+ZCX_API ZCX_NODISCARD int zcx_pool_mr_create(zcx_mr_t* upstream,
+                                             const zcx_pool_options_t* options,
+                                             zcx_mr_t** out, zcx_error_t* err);
+
+/// Returns cached chunks that hold no live block to the upstream, keeping about
+/// `keep_bytes` of cached memory (pass the release threshold, or 0 to release all that can
+/// be). Waits for pending stream events of the blocks it releases.
+/// @return 0; EINVAL (not a pool).
+ZCX_API ZCX_NODISCARD int zcx_pool_mr_trim(zcx_mr_t* pool, size_t keep_bytes, zcx_error_t* err);
+
+/// Where the pool writes one line per live block when it is destroyed (NULL: nowhere).
+/// @return 0; EINVAL (not a pool).
+ZCX_API ZCX_NODISCARD int zcx_pool_mr_set_leak_report(zcx_mr_t* pool, FILE* sink,
+                                                      zcx_error_t* err);
+
+/// Wraps `upstream` and counts: current, peak, total, allocations, frees, failures; merges
+/// the upstream's reserved/free/fragmentation fields when it has them.
+ZCX_API ZCX_NODISCARD int zcx_stats_mr_create(zcx_mr_t* upstream, zcx_mr_t** out,
+                                              zcx_error_t* err);
+
+/// Wraps `upstream` and fails any allocation that would bring the bytes in use over
+/// `limit_bytes` with ENOMEM and a message naming the request, the use and the limit.
+ZCX_API ZCX_NODISCARD int zcx_limit_mr_create(zcx_mr_t* upstream, size_t limit_bytes,
+                                              zcx_mr_t** out, zcx_error_t* err);
+
+/// Wraps `upstream` and writes each allocate and free to `path` in RMM's log format:
+/// a header `Thread,Time,Action,Pointer,Size,Stream`, then one line per event
+/// (`Action` is `allocate`, `free` or `allocate failure`; Time in seconds since the adaptor
+/// was created; Pointer as 0x...; Stream as 0x0 for NULL). Flushed at destruction.
+ZCX_API ZCX_NODISCARD int zcx_trace_mr_create(zcx_mr_t* upstream, const char* path,
+                                              zcx_mr_t** out, zcx_error_t* err);
+
+/// Wraps `upstream` and remembers every live allocation (pointer, size, stream); a free
+/// of an unknown pointer or with the wrong size fails with EINVAL before reaching upstream.
+ZCX_API ZCX_NODISCARD int zcx_tracking_mr_create(zcx_mr_t* upstream, zcx_mr_t** out,
+                                                 zcx_error_t* err);
+
+/// Number of live allocations a tracking adaptor knows of, and their bytes (either out
+/// pointer may be NULL). @return 0; EINVAL (not a tracking adaptor).
+ZCX_API ZCX_NODISCARD int zcx_tracking_mr_outstanding(zcx_mr_t* mr, int64_t* count,
+                                                      int64_t* bytes, zcx_error_t* err);
+
+/// Writes one line per live allocation to `out`. The adaptor also writes this report to the
+/// sink set with zcx_tracking_mr_set_report (none by default: the library never prints)
+/// when it is destroyed with live allocations. @return 0; EINVAL.
+ZCX_API ZCX_NODISCARD int zcx_tracking_mr_report(zcx_mr_t* mr, FILE* out, zcx_error_t* err);
+ZCX_API ZCX_NODISCARD int zcx_tracking_mr_set_report(zcx_mr_t* mr, FILE* sink,
+                                                     zcx_error_t* err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif  // ZCX_MEMORY_H
