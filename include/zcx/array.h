@@ -209,10 +209,12 @@ ZCX_API const char* zcx_type_id_name(zcx_type_id_t id);
 /// `buf` (always NUL-terminated, truncated to fit). Returns the length it needed.
 ZCX_API int64_t zcx_type_to_string(const zcx_type_t* type, char* buf, size_t size);
 
-/// Bytes per value of a fixed-width type (bool: 0 since it is bit-packed), else 0.
+/// Bytes per value of a fixed-width type (bool: 0 since it is bit-packed), else 0
+/// (dictionary: 0; extension: that of its storage type).
 ZCX_API int32_t zcx_type_byte_width(const zcx_type_t* type);
 
-/// Creates a field. `metadata` (may be NULL) is copied.
+/// Creates a field. `metadata` (may be NULL) is copied; a NULL `name` is taken as "".
+/// The dictionary id starts at -1.
 ZCX_API ZCX_NODISCARD int zcx_field_create(const char* name, zcx_type_t* type, bool nullable,
                                            const zcx_metadata_t* metadata, zcx_field_t** out,
                                            zcx_error_t* err);
@@ -223,6 +225,7 @@ ZCX_API ZCX_NODISCARD int zcx_field_with_dictionary_id(const zcx_field_t* field,
 
 ZCX_API void zcx_field_retain(zcx_field_t* field);
 ZCX_API void zcx_field_release(zcx_field_t* field);
+/// Name, type, nullability and metadata equal (the IPC dictionary id is not compared).
 ZCX_API bool zcx_field_equal(const zcx_field_t* a, const zcx_field_t* b);
 
 // ---------------------------------------------------------------------------------------------
@@ -312,7 +315,9 @@ ZCX_API ZCX_NODISCARD int zcx_array_slice(zcx_array_t* array, int64_t offset, in
                                           zcx_array_t** out, zcx_error_t* err);
 
 /// Validates at `level`; the message names the child path, buffer and value at fault
-/// ("child 'b' (1) of struct: offset 7 at index 3 > data length 5").
+/// ("child 'b' (1) of struct: buffer 1 (offsets): offset 7 at index 3 > data length 5").
+/// The full level needs host-accessible buffers (EINVAL otherwise); the cheap level reads
+/// at most the first and last offsets, and only of host buffers.
 /// @return 0; EINVAL.
 ZCX_API ZCX_NODISCARD int zcx_array_validate(const zcx_array_t* array, zcx_validate_level_t level,
                                              zcx_error_t* err);
@@ -339,7 +344,10 @@ ZCX_API bool zcx_array_get_bool(const zcx_array_t* array, int64_t i);
 ZCX_API void zcx_array_get_bytes(const zcx_array_t* array, int64_t i, const uint8_t** data,
                                  int64_t* length);
 
-/// Prints up to `max_items` elements (-1: all) in a readable form to `out`.
+/// Prints the array on one line to `out`: `[1, null, [2, 3], {a: 1, b: "x"}]`, strings
+/// quoted and escaped, dates and times in calendar form, decimals with their scale. Every
+/// list (the top level included) shows at most `max_items` elements (-1: all), then
+/// "... (N more)".
 /// @return 0; EIO (write failed).
 ZCX_API ZCX_NODISCARD int zcx_array_print(const zcx_array_t* array, FILE* out, int64_t max_items,
                                           zcx_error_t* err);
@@ -396,7 +404,8 @@ ZCX_API ZCX_NODISCARD int zcx_builder_reserve(zcx_builder_t* b, int64_t n, zcx_e
 /// Appends `n` nulls (for nested types: empty null elements; structs append nulls to children).
 ZCX_API ZCX_NODISCARD int zcx_builder_append_null(zcx_builder_t* b, int64_t n, zcx_error_t* err);
 /// Integer-like types (also dates, times, timestamps, durations, intervals in months,
-/// dictionary indices, run ends). ERANGE when the value does not fit the type.
+/// dictionary indices, run ends) and decimals (the unscaled value, sign-extended).
+/// ERANGE when the value does not fit the type.
 ZCX_API ZCX_NODISCARD int zcx_builder_append_int(zcx_builder_t* b, int64_t v, zcx_error_t* err);
 ZCX_API ZCX_NODISCARD int zcx_builder_append_uint(zcx_builder_t* b, uint64_t v, zcx_error_t* err);
 /// Half, single and double floats.
@@ -406,7 +415,9 @@ ZCX_API ZCX_NODISCARD int zcx_builder_append_bool(zcx_builder_t* b, bool v, zcx_
 /// bit_width/8 bytes) and the day-time / month-day-nano intervals (their raw bytes).
 ZCX_API ZCX_NODISCARD int zcx_builder_append_bytes(zcx_builder_t* b, const void* data,
                                                    int64_t length, zcx_error_t* err);
-/// Appends `n` elements of raw fixed-width values (n × byte width bytes) at once.
+/// Appends `n` elements of raw fixed-width values (n × byte width bytes) at once; bool takes
+/// one byte per value (0 false, else true), a dictionary builder indices of its index type.
+/// @return 0; EINVAL (not a fixed-width type); ERANGE (negative dictionary index); ENOMEM.
 ZCX_API ZCX_NODISCARD int zcx_builder_append_values(zcx_builder_t* b, const void* values,
                                                     int64_t n, zcx_error_t* err);
 /// The builder of child `i` (borrowed; owned by `b`), or NULL.
@@ -423,7 +434,11 @@ ZCX_API zcx_builder_t* zcx_builder_dictionary(zcx_builder_t* b);
 /// Number of elements appended so far.
 ZCX_API int64_t zcx_builder_length(const zcx_builder_t* b);
 /// Finishes into an immutable array and resets the builder (empty, same type) for reuse.
-/// @return 0; ENOMEM; EINVAL (e.g. unclosed nested elements).
+/// On EINVAL (unclosed nested elements, a dictionary index past the dictionary) nothing
+/// changed; on ENOMEM the builder is reset and its contents are lost.
+/// Buffers are 64-byte aligned, zero-padded to a multiple of 64 bytes, sized exactly
+/// (a validity bitmap only when a null was appended).
+/// @return 0; ENOMEM; EINVAL.
 ZCX_API ZCX_NODISCARD int zcx_builder_finish(zcx_builder_t* b, zcx_array_t** out,
                                              zcx_error_t* err);
 ZCX_API void zcx_builder_destroy(zcx_builder_t* b);

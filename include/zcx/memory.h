@@ -43,6 +43,8 @@ typedef struct zcx_event zcx_event_t;
 typedef void (*zcx_task_fn)(void* arg);
 
 /// Creates a host stream: a worker thread that runs enqueued tasks one at a time, in order.
+/// Its device is the CPU, its kind "host". Recording an event costs no task: the event is
+/// complete once every task enqueued before it has run.
 /// @return 0, ENOMEM, EAGAIN (no thread could be started), EINVAL (out is NULL).
 ZCX_API ZCX_NODISCARD int zcx_host_stream_create(zcx_stream_t** out, zcx_error_t* err);
 
@@ -64,7 +66,8 @@ ZCX_API ZCX_NODISCARD int zcx_stream_wait_event(zcx_stream_t* stream, zcx_event_
                                                 zcx_error_t* err);
 
 /// Blocks until all work enqueued on the stream so far has run.
-/// @return 0, EINVAL, or the status of the device.
+/// @return 0, EINVAL (NULL, or called by a task of the same host stream, which would wait
+/// for itself), or the status of the device.
 ZCX_API ZCX_NODISCARD int zcx_stream_synchronize(zcx_stream_t* stream, zcx_error_t* err);
 
 /// The stream's device.
@@ -74,7 +77,10 @@ ZCX_API zcx_device_t zcx_stream_device(const zcx_stream_t* stream);
 ZCX_API const char* zcx_stream_kind(const zcx_stream_t* stream);
 
 ZCX_API void zcx_stream_retain(zcx_stream_t* stream);
-/// Drops a reference; the last one waits for the queued work to finish, then frees.
+/// Drops a reference; the last one waits for the queued work to finish, then frees. Events
+/// hold a reference to their stream. When the last reference is dropped on a host stream's
+/// worker thread (by a task), the stream finishes its queue and frees itself without
+/// blocking that thread.
 ZCX_API void zcx_stream_release(zcx_stream_t* stream);
 
 /// Whether the event has completed. Does not block.
@@ -166,12 +172,15 @@ ZCX_API void zcx_mr_retain(zcx_mr_t* mr);
 /// Drops a reference; the last one destroys the resource (and drops its upstream).
 ZCX_API void zcx_mr_release(zcx_mr_t* mr);
 
-/// The process-wide default resource, pool(system), created on first use (thread-safe).
-/// Borrowed: do not release it.
+/// The process-wide default resource, pool(system) with default options, created on first
+/// use (thread-safe), or the one set with zcx_set_default_mr. Borrowed: do not release it
+/// (retain it to keep it across a zcx_set_default_mr). NULL only if the built-in pool
+/// could not be created (out of memory).
 ZCX_API zcx_mr_t* zcx_default_mr(void);
 
-/// Replaces the default resource (the library takes a reference; NULL restores the built-in
-/// pool). Memory from the old default must still be freed to the old resource.
+/// Replaces the default resource (the library takes a reference and drops the one it held
+/// on the previous choice; NULL restores the built-in pool). Memory from the old default
+/// must still be freed to the old resource, so callers keep a reference to it (buffers do).
 ZCX_API void zcx_set_default_mr(zcx_mr_t* mr);
 
 // ---------------------------------------------------------------------------------------------
@@ -194,9 +203,13 @@ typedef struct zcx_system_mr_options {
 
 ZCX_API void zcx_system_mr_options_init(zcx_system_mr_options_t* options);
 
-/// Aligned host memory: small blocks from aligned_alloc, large blocks by mmap (page-aligned,
-/// returned to the OS on free). `options` may be NULL for the defaults. Keeps no bookkeeping,
-/// so it cannot detect foreign pointers.
+/// Aligned host memory: small blocks from posix_memalign, blocks of at least mmap_threshold
+/// by mmap (over-mapped and trimmed for alignments above the page size, returned to the OS on
+/// free). `options` may be NULL for the defaults. Keeps counters (get_stats: reserved equals
+/// current, nothing is cached) but no per-block bookkeeping, so it cannot detect foreign
+/// pointers. A free on a stream first synchronizes the stream, as the memory goes back at
+/// once. Named "system". Thread-safe, lock-free.
+/// @return 0; EINVAL (out NULL, bad struct_size, mmap_threshold 0); ENOMEM.
 ZCX_API ZCX_NODISCARD int zcx_system_mr_create(const zcx_system_mr_options_t* options,
                                                zcx_mr_t** out, zcx_error_t* err);
 
@@ -207,25 +220,38 @@ typedef struct zcx_pool_options {
   size_t maximum_size;       ///< most bytes ever held from upstream (0: no limit)
   size_t min_chunk_size;     ///< smallest chunk drawn from upstream (default 2 MiB)
   double growth_factor;      ///< each new chunk is at least this times the reserved total (default 1.0)
-  size_t release_threshold;  ///< cached bytes kept when trimming (default 0: release all)
-  size_t small_block_max;    ///< requests up to this size use size classes (default 4 KiB; 0 off)
+  /// After a synchronous free leaves a chunk wholly free while more than this many bytes are
+  /// cached, the chunk goes back upstream (default SIZE_MAX: keep everything until
+  /// zcx_pool_mr_trim or destruction; 0: give chunks back as soon as they are free).
+  size_t release_threshold;
+  /// Requests up to this size (and alignment up to 64) use size classes (default 4 KiB;
+  /// 0 off; values above 64 KiB count as 64 KiB).
+  size_t small_block_max;
 } zcx_pool_options_t;
 
 ZCX_API void zcx_pool_options_init(zcx_pool_options_t* options);
 
 /// A stream-ordered pool that sub-allocates chunks drawn from `upstream` (retained; NULL
-/// means a new system resource). Coalescing best fit with size classes for small blocks; its
-/// bookkeeping lives outside the memory it manages, so it serves device and shared memory
-/// too. Thread-safe. Freed and cached blocks are poisoned for ASan and valgrind. At
-/// destruction, chunks go back upstream and live blocks are reported as leaks to the sink
-/// set with zcx_pool_mr_set_leak_report (none by default: the library never prints).
+/// means a new system resource). Coalescing good fit (two-level segregated fit, O(1)) with
+/// size classes for small blocks; its bookkeeping lives outside the memory it manages, so it
+/// serves device and shared memory too. Thread-safe (one mutex). Freed and cached blocks are
+/// poisoned for ASan and valgrind (host-accessible devices only; a block freed on a stream
+/// once its event has completed). When nothing fits and the upstream refuses or
+/// maximum_size is reached, an allocation waits for the pending frees of other streams and
+/// retries before failing with ENOMEM (the message names the request, reserved, in use,
+/// largest free block and maximum). At destruction the pool waits for pending stream
+/// frees, chunks go back upstream and live blocks are reported as leaks to the sink set
+/// with zcx_pool_mr_set_leak_report (none by default: the library never prints). Named
+/// "pool(<upstream>)".
+/// @return 0; EINVAL (out NULL, bad options, initial_size > maximum_size); ENOMEM (also when
+/// initial_size cannot be drawn).
 ZCX_API ZCX_NODISCARD int zcx_pool_mr_create(zcx_mr_t* upstream,
                                              const zcx_pool_options_t* options,
                                              zcx_mr_t** out, zcx_error_t* err);
 
-/// Returns cached chunks that hold no live block to the upstream, keeping about
-/// `keep_bytes` of cached memory (pass the release threshold, or 0 to release all that can
-/// be). Waits for pending stream events of the blocks it releases.
+/// Returns cached chunks that hold no live block to the upstream while more than
+/// `keep_bytes` are cached (SIZE_MAX keeps every chunk; 0 releases all that can be), after
+/// giving back empty slabs of size classes. Waits for the pending stream frees first.
 /// @return 0; EINVAL (not a pool).
 ZCX_API ZCX_NODISCARD int zcx_pool_mr_trim(zcx_mr_t* pool, size_t keep_bytes, zcx_error_t* err);
 
@@ -234,25 +260,57 @@ ZCX_API ZCX_NODISCARD int zcx_pool_mr_trim(zcx_mr_t* pool, size_t keep_bytes, zc
 ZCX_API ZCX_NODISCARD int zcx_pool_mr_set_leak_report(zcx_mr_t* pool, FILE* sink,
                                                       zcx_error_t* err);
 
-/// Wraps `upstream` and counts: current, peak, total, allocations, frees, failures; merges
-/// the upstream's reserved/free/fragmentation fields when it has them.
+/// Wraps `upstream` (retained) and counts what passes through it: current, peak and total
+/// bytes, current and peak counts, allocations, frees and failures (allocations the upstream
+/// refused). Frees the upstream refuses are not counted. zcx_mr_get_stats reports these
+/// counts and merges the upstream's reserved_bytes, peak_reserved_bytes, free_bytes,
+/// largest_free_block and fragmentation when the upstream keeps statistics (else they are
+/// -1). Named "stats(<upstream>)". Thread-safe, lock-free.
+/// @return 0; EINVAL (upstream or out is NULL); ENOMEM.
 ZCX_API ZCX_NODISCARD int zcx_stats_mr_create(zcx_mr_t* upstream, zcx_mr_t** out,
                                               zcx_error_t* err);
 
-/// Wraps `upstream` and fails any allocation that would bring the bytes in use over
-/// `limit_bytes` with ENOMEM and a message naming the request, the use and the limit.
+/// Wraps `upstream` (retained) and fails any allocation that would bring the bytes in use
+/// (the sizes asked of allocate) over `limit_bytes` with ENOMEM and a message naming the
+/// request, the bytes in use and the limit; the upstream is not asked. A free of more bytes
+/// than are in use is EINVAL. get_stats reports current_bytes (the bytes in use) and the
+/// upstream's reservation fields. Named "limit(<upstream>)". Thread-safe, lock-free.
+/// @return 0; EINVAL (upstream or out is NULL); ENOMEM.
 ZCX_API ZCX_NODISCARD int zcx_limit_mr_create(zcx_mr_t* upstream, size_t limit_bytes,
                                               zcx_mr_t** out, zcx_error_t* err);
 
-/// Wraps `upstream` and writes each allocate and free to `path` in RMM's log format:
-/// a header `Thread,Time,Action,Pointer,Size,Stream`, then one line per event
-/// (`Action` is `allocate`, `free` or `allocate failure`; Time in seconds since the adaptor
-/// was created; Pointer as 0x...; Stream as 0x0 for NULL). Flushed at destruction.
+/// Wraps `upstream` (retained) and writes each allocate and free to the file `path`
+/// (created or truncated) in the CSV format of RMM's logging_resource_adaptor, so that
+/// traces of either can be replayed by the other's tools:
+///
+///     Thread,Time,Action,Pointer,Size,Stream
+///     81234,14:03:07.123456,allocate,0x7f8a40000000,1024,0
+///     81234,14:03:07.123577,allocate failure,(nil),1099511627776,0x55d0c2a1e2b0
+///     81234,14:03:07.123602,free,0x7f8a40000000,1024,0
+///
+/// - Thread: the OS thread id (gettid), in decimal.
+/// - Time: the local wall-clock time of day, HH:MM:SS.uuuuuu (microseconds).
+/// - Action: `allocate`, `free` or `allocate failure` (the upstream refused; arguments
+///   refused by zcx_mr_allocate itself are not logged).
+/// - Pointer: lower-case hex with 0x, as printf's %p writes it; `(nil)` for a failure.
+/// - Size: the bytes asked for, in decimal.
+/// - Stream: the stream handle in lower-case hex with 0x, `0` for NULL (synchronous).
+///
+/// A free is logged before it reaches the upstream, an allocation after. Lines of concurrent
+/// threads never interleave. The file is buffered and closed when the adaptor is destroyed.
+/// get_stats shows the upstream's statistics. Named "trace(<upstream>)". Thread-safe.
+/// @return 0; EINVAL (upstream, path or out is NULL); ENOMEM; the errno of opening `path`
+/// (ENOENT, EACCES, ...), with the path in the message.
 ZCX_API ZCX_NODISCARD int zcx_trace_mr_create(zcx_mr_t* upstream, const char* path,
                                               zcx_mr_t** out, zcx_error_t* err);
 
-/// Wraps `upstream` and remembers every live allocation (pointer, size, stream); a free
-/// of an unknown pointer or with the wrong size fails with EINVAL before reaching upstream.
+/// Wraps `upstream` (retained) and remembers every live allocation (pointer, size, stream).
+/// A free of an unknown pointer (never allocated here, or freed already) or with another
+/// size than was allocated fails with EINVAL before reaching the upstream. get_stats reports
+/// current_bytes and current_count and the upstream's reservation fields. Named
+/// "tracking(<upstream>)". Thread-safe (one mutex around a hash table; the upstream is
+/// called without it).
+/// @return 0; EINVAL (upstream or out is NULL); ENOMEM.
 ZCX_API ZCX_NODISCARD int zcx_tracking_mr_create(zcx_mr_t* upstream, zcx_mr_t** out,
                                                  zcx_error_t* err);
 
@@ -261,10 +319,18 @@ ZCX_API ZCX_NODISCARD int zcx_tracking_mr_create(zcx_mr_t* upstream, zcx_mr_t** 
 ZCX_API ZCX_NODISCARD int zcx_tracking_mr_outstanding(zcx_mr_t* mr, int64_t* count,
                                                       int64_t* bytes, zcx_error_t* err);
 
-/// Writes one line per live allocation to `out`. The adaptor also writes this report to the
-/// sink set with zcx_tracking_mr_set_report (none by default: the library never prints)
-/// when it is destroyed with live allocations. @return 0; EINVAL.
+/// Writes one line per live allocation to `out` (borrowed), in allocation order:
+///
+///     tracking(pool(system)): live allocation #12 of 1024 bytes at 0x7f8a40000000 on stream 0
+///
+/// (#n counts the adaptor's allocations from 0; the stream is written as in the trace.)
+/// @return 0; EINVAL (not a tracking adaptor, `out` NULL); ENOMEM; EIO (a write failed).
 ZCX_API ZCX_NODISCARD int zcx_tracking_mr_report(zcx_mr_t* mr, FILE* out, zcx_error_t* err);
+
+/// Sets where the adaptor writes the report above when it is destroyed with live
+/// allocations (borrowed: it must stay open until then; NULL, the default: nowhere, as the
+/// library never prints). The live blocks themselves are not freed.
+/// @return 0; EINVAL (not a tracking adaptor).
 ZCX_API ZCX_NODISCARD int zcx_tracking_mr_set_report(zcx_mr_t* mr, FILE* sink,
                                                      zcx_error_t* err);
 

@@ -10,5 +10,9 @@
 #include "zcx/core.h"
 #include "zcx/memory.h"
 #include "zcx/buffer.h"
+#include "zcx/array.h"
+#include "zcx/tensor.h"
+#include "zcx/dlpack.h"
+#include "zcx/cdata.h"
 
 #endif  // ZCX_ZCX_H

@@ -55,12 +55,15 @@ int zcx_buffer_allocate(zcx_mr_t* mr, int64_t size, size_t alignment, zcx_stream
   if (mr == NULL) {
     mr = zcx_default_mr();
   }
-  zcx_buffer_t* b;
+  zcx_buffer_t* b = NULL;
   ZCX_RETURN_IF_ERROR(buffer_new(&b, err));
   b->kind = OWNED;
   b->device = zcx_mr_device(mr);
   b->size = size;
   if (size == 0) {
+    // Nothing is drawn from the resource, but the buffer still names it (zcx_buffer_mr).
+    zcx_mr_retain(mr);
+    b->mr = mr;
     b->data = empty_bytes;
     *out = b;
     return 0;
@@ -111,7 +114,7 @@ int zcx_buffer_wrap(void* data, int64_t size, zcx_device_t device, uint32_t flag
   if (data == NULL && size > 0) {
     return zcx_error_fail(err, EINVAL, "buffer_wrap: NULL data with size %lld", (long long)size);
   }
-  zcx_buffer_t* b;
+  zcx_buffer_t* b = NULL;
   ZCX_RETURN_IF_ERROR(buffer_new(&b, err));
   b->kind = BORROWED;
   b->data = data != NULL ? data : empty_bytes;
@@ -128,31 +131,39 @@ int zcx_buffer_wrap(void* data, int64_t size, zcx_device_t device, uint32_t flag
 
 int zcx_buffer_slice(zcx_buffer_t* parent, int64_t offset, int64_t length, zcx_buffer_t** out,
                      zcx_error_t* err) {
+  if (out != NULL) {
+    *out = NULL;
+  }
   if (out == NULL || parent == NULL) {
     return zcx_error_fail(err, EINVAL, "buffer_slice: parent or out is NULL");
   }
-  *out = NULL;
   if (offset < 0 || length < 0 || offset > parent->size || length > parent->size - offset) {
     return zcx_error_fail(err, EINVAL,
                           "buffer_slice: [%lld, %lld + %lld) is outside a buffer of %lld bytes",
                           (long long)offset, (long long)offset, (long long)length,
                           (long long)parent->size);
   }
-  zcx_buffer_t* b;
+  zcx_buffer_t* b = NULL;
   ZCX_RETURN_IF_ERROR(buffer_new(&b, err));
   b->kind = SLICE;
   b->data = parent->data + offset;
   b->size = length;
   b->device = parent->device;
   b->flags = parent->flags;
-  zcx_buffer_retain(parent);
-  b->parent = parent;
+  // A slice of a slice keeps the root alive directly, so that releasing a long chain of
+  // slices never recurses.
+  zcx_buffer_t* root = parent->kind == SLICE ? parent->parent : parent;
+  zcx_buffer_retain(root);
+  b->parent = root;
   *out = b;
   return 0;
 }
 
 int zcx_buffer_copy_from(zcx_mr_t* mr, const void* data, int64_t size, zcx_buffer_t** out,
                          zcx_error_t* err) {
+  if (out != NULL) {
+    *out = NULL;
+  }
   if (data == NULL && size > 0) {
     return zcx_error_fail(err, EINVAL, "buffer_copy_from: NULL data with size %lld",
                           (long long)size);
@@ -190,13 +201,14 @@ void zcx_buffer_release(zcx_buffer_t* buffer) {
   }
   switch (buffer->kind) {
     case OWNED:
-      if (buffer->mr != NULL) {
+      if (buffer->alloc_ptr != NULL) {
         // A resource that refuses its own block is a bug in the resource; nothing the last
         // reader could do about it, so the status is dropped here.
-        (void)zcx_mr_deallocate(buffer->mr, buffer->alloc_ptr, buffer->alloc_size,
-                                buffer->stream, NULL);
-        zcx_mr_release(buffer->mr);
+        int ignored = zcx_mr_deallocate(buffer->mr, buffer->alloc_ptr, buffer->alloc_size,
+                                        buffer->stream, NULL);
+        (void)ignored;
       }
+      zcx_mr_release(buffer->mr);
       if (buffer->stream != NULL) {
         zcx_stream_release(buffer->stream);
       }

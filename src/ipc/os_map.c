@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The zcx authors
+//
+// The platform calls of the ipc layer: opening, mapping, reading, writing and closing files.
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ipc/internal.h"
+
+typedef struct mapping {
+  void* addr;
+  size_t size;
+} mapping_t;
+
+static void unmap(void* ctx, void* data, int64_t size) {
+  (void)data;
+  (void)size;
+  munmap(ctx, (size_t)size);
+}
+
+int zcxi_ipc_map_path(const char* path, zcx_buffer_t** out, zcx_error_t* err) {
+  *out = NULL;
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    int e = errno;
+    return zcx_error_fail(err, e, "open '%s': %s", path, strerror(e));
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    int e = errno;
+    close(fd);
+    return zcx_error_fail(err, e, "stat '%s': %s", path, strerror(e));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    close(fd);
+    return zcx_error_fail(err, EINVAL, "map '%s': not a regular file", path);
+  }
+  if (st.st_size == 0) {
+    close(fd);
+    return zcx_buffer_allocate(NULL, 0, 0, NULL, out, err);
+  }
+  void* addr = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+  int e = errno;
+  close(fd);
+  if (addr == MAP_FAILED) {
+    return zcx_error_fail(err, e, "mmap '%s' (%lld bytes): %s", path, (long long)st.st_size,
+                          strerror(e));
+  }
+  int rc = zcx_buffer_wrap(addr, (int64_t)st.st_size, zcx_device_cpu(), ZCX_BUFFER_READONLY,
+                           unmap, addr, out, err);
+  if (rc != 0) {
+    munmap(addr, (size_t)st.st_size);
+  }
+  return rc;
+}
+
+int zcxi_ipc_read_fd(int fd, void* buf, size_t n, size_t* got, zcx_error_t* err) {
+  size_t done = 0;
+  while (done < n) {
+    ssize_t r = read(fd, (uint8_t*)buf + done, n - done);
+    if (r < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      int e = errno;
+      *got = done;
+      return zcx_error_fail(err, e == 0 ? EIO : e, "read fd %d: %s", fd, strerror(e));
+    }
+    if (r == 0) {
+      break;
+    }
+    done += (size_t)r;
+  }
+  *got = done;
+  return 0;
+}
+
+int zcxi_ipc_read_fd_all(int fd, zcx_mr_t* mr, zcx_buffer_t** out, zcx_error_t* err) {
+  *out = NULL;
+  size_t cap = 1 << 16;
+  size_t size = 0;
+  uint8_t* tmp = malloc(cap);
+  if (tmp == NULL) {
+    return zcx_error_fail(err, ENOMEM, "read fd %d: out of memory", fd);
+  }
+  for (;;) {
+    if (size == cap) {
+      uint8_t* n = realloc(tmp, cap * 2);
+      if (n == NULL) {
+        free(tmp);
+        return zcx_error_fail(err, ENOMEM, "read fd %d: out of memory at %zu bytes", fd, cap);
+      }
+      tmp = n;
+      cap *= 2;
+    }
+    size_t got;
+    int rc = zcxi_ipc_read_fd(fd, tmp + size, cap - size, &got, err);
+    if (rc != 0) {
+      free(tmp);
+      return rc;
+    }
+    size += got;
+    if (size < cap) {
+      break;
+    }
+  }
+  int rc = zcx_buffer_copy_from(mr, tmp, (int64_t)size, out, err);
+  free(tmp);
+  return rc;
+}
+
+int zcxi_ipc_write_fd(int fd, const void* buf, size_t n, zcx_error_t* err) {
+  size_t done = 0;
+  while (done < n) {
+    ssize_t w = write(fd, (const uint8_t*)buf + done, n - done);
+    if (w < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      int e = errno;
+      return zcx_error_fail(err, e == 0 ? EIO : e, "write fd %d: %s", fd, strerror(e));
+    }
+    done += (size_t)w;
+  }
+  return 0;
+}
+
+int zcxi_ipc_create_file(const char* path, int* fd, zcx_error_t* err) {
+  *fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (*fd < 0) {
+    int e = errno;
+    return zcx_error_fail(err, e, "create '%s': %s", path, strerror(e));
+  }
+  return 0;
+}
+
+int zcxi_ipc_close_fd(int fd, zcx_error_t* err) {
+  if (close(fd) != 0) {
+    int e = errno;
+    return zcx_error_fail(err, e == 0 ? EIO : e, "close fd %d: %s", fd, strerror(e));
+  }
+  return 0;
+}

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The zcx authors
+//
+// The limit adaptor: refuses allocations that would bring the bytes in use over a limit.
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "core/internal.h"
+#include "zcx/memory.h"
+
+// `used` counts the bytes asked of allocate (not the upstream's rounding). A request first
+// reserves its bytes with a compare-and-swap, so that concurrent requests can never overshoot
+// the limit together, and gives them back if the upstream then fails.
+typedef struct limit_mr {
+  zcx_mr_t base;
+  size_t limit;
+  size_t used;
+} limit_mr_t;
+
+static int limit_allocate(zcx_mr_t* mr, size_t size, size_t alignment, zcx_stream_t* stream,
+                          void** out, zcx_error_t* err) {
+  limit_mr_t* l = (limit_mr_t*)mr;
+  size_t used = __atomic_load_n(&l->used, __ATOMIC_RELAXED);
+  for (;;) {
+    if (size > l->limit || used > l->limit - size) {
+      return zcx_error_fail(err, ENOMEM,
+                            "allocate on %s: %zu bytes requested with %zu bytes in use would "
+                            "exceed the limit of %zu bytes",
+                            mr->name, size, used, l->limit);
+    }
+    if (__atomic_compare_exchange_n(&l->used, &used, used + size, true, __ATOMIC_RELAXED,
+                                    __ATOMIC_RELAXED)) {
+      break;
+    }
+  }
+  int rc = zcx_mr_allocate(mr->upstream, size, alignment, stream, out, err);
+  if (rc != 0) {
+    __atomic_sub_fetch(&l->used, size, __ATOMIC_RELAXED);
+  }
+  return rc;
+}
+
+static int limit_deallocate(zcx_mr_t* mr, void* ptr, size_t size, zcx_stream_t* stream,
+                            zcx_error_t* err) {
+  limit_mr_t* l = (limit_mr_t*)mr;
+  size_t used = __atomic_load_n(&l->used, __ATOMIC_RELAXED);
+  if (size > used) {
+    // More than is in use cannot have come from here; the upstream (a system resource, say)
+    // may not be able to tell, so the check is made before it is asked.
+    return zcx_error_fail(err, EINVAL,
+                          "deallocate on %s: %zu bytes at %p is more than the %zu bytes in use",
+                          mr->name, size, ptr, used);
+  }
+  // Subtracted only once the upstream has accepted the block.
+  ZCX_RETURN_IF_ERROR(zcx_mr_deallocate(mr->upstream, ptr, size, stream, err));
+  __atomic_sub_fetch(&l->used, size, __ATOMIC_RELAXED);
+  return 0;
+}
+
+static int limit_get_stats(zcx_mr_t* mr, zcx_mr_stats_t* stats, zcx_error_t* err) {
+  (void)err;
+  limit_mr_t* l = (limit_mr_t*)mr;
+  zcx_mr_stats_t up;
+  up.struct_size = sizeof(up);
+  if (zcx_mr_get_stats(mr->upstream, &up, NULL) == 0) {
+    stats->reserved_bytes = up.reserved_bytes;
+    stats->peak_reserved_bytes = up.peak_reserved_bytes;
+    stats->free_bytes = up.free_bytes;
+    stats->largest_free_block = up.largest_free_block;
+    stats->fragmentation = up.fragmentation;
+  }
+  stats->current_bytes = (int64_t)__atomic_load_n(&l->used, __ATOMIC_RELAXED);
+  return 0;
+}
+
+static void limit_destroy(zcx_mr_t* mr) { free(mr); }
+
+static const zcx_mr_ops_t limit_ops = {
+    .struct_size = sizeof(zcx_mr_ops_t),
+    .kind = "limit",
+    .allocate = limit_allocate,
+    .deallocate = limit_deallocate,
+    .get_stats = limit_get_stats,
+    .destroy = limit_destroy,
+};
+
+int zcx_limit_mr_create(zcx_mr_t* upstream, size_t limit_bytes, zcx_mr_t** out,
+                        zcx_error_t* err) {
+  if (out == NULL) {
+    return zcx_error_fail(err, EINVAL, "limit_mr_create: out is NULL");
+  }
+  *out = NULL;
+  if (upstream == NULL) {
+    return zcx_error_fail(err, EINVAL, "limit_mr_create: upstream is NULL");
+  }
+  limit_mr_t* l = calloc(1, sizeof(*l));
+  if (l == NULL) {
+    return zcx_error_fail(err, ENOMEM, "limit_mr_create: out of memory for the adaptor");
+  }
+  l->limit = limit_bytes;
+  char name[sizeof(l->base.name) + 16];  // zcx_mr_init truncates
+  snprintf(name, sizeof(name), "limit(%s)", upstream->name);
+  zcx_mr_init(&l->base, &limit_ops, upstream->device, upstream, name);
+  *out = &l->base;
+  return 0;
+}

@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: 2026 The zcx authors
+//
+// Internal structures of the stream-ordered pool, shared by pool.c, pool_index.c and
+// pool_classes.c.
+//
+// All bookkeeping lives in host memory beside the managed memory, which the pool never
+// reads or writes (it may be device memory or a sealed segment):
+// - a chunk is one allocation from the upstream, split into blocks that are linked in
+//   address order (prev_adj / next_adj), so that freeing can merge neighbours in O(1);
+// - a free block belongs to exactly one free set: the ready set (usable by any stream) or
+//   the set of the stream it was freed on, together with the event recorded at the free.
+//   Blocks only merge inside one set, so a block pending on stream A never becomes part of
+//   a block handed to stream B before A's event has completed;
+// - each free set indexes its blocks by size with two-level segregated fit (TLSF): O(1)
+//   search and update; a stream set also keeps its blocks in free order so that blocks
+//   whose events have completed can be moved to the ready set oldest first;
+// - live large blocks are found by address in a hash map; small requests are served from
+//   slabs (pool blocks cut into objects of one size class) with side tables per slab.
+#ifndef ZCX_SRC_MEMORY_POOL_INTERNAL_H
+#define ZCX_SRC_MEMORY_POOL_INTERNAL_H
+
+#include <pthread.h>
+#include <stdio.h>
+
+#include "core/internal.h"
+#include "memory/stream_internal.h"
+#include "zcx/memory.h"
+
+// Size granule and minimum alignment of pool blocks.
+#define ZCXI_POOL_GRANULE ((size_t)256)
+#define ZCXI_POOL_GRANULE_SHIFT 8
+// TLSF: first level = power of two of the size in granules, second level = 16 subdivisions.
+#define ZCXI_TLSF_FL 64
+#define ZCXI_TLSF_SL_SHIFT 4
+#define ZCXI_TLSF_SL (1u << ZCXI_TLSF_SL_SHIFT)
+// Objects of size classes are aligned to this much (the default alignment).
+#define ZCXI_SMALL_ALIGN ((size_t)64)
+// Largest size class; larger small_block_max values are clamped to it.
+#define ZCXI_SMALL_MAX ((size_t)65536)
+#define ZCXI_MAX_CLASSES 40
+
+// ---------------------------------------------------------------------------------------------
+// pool_index.c: intrusive hash map from an address to a node
+
+typedef struct zcxi_hnode {
+  uintptr_t key;
+  struct zcxi_hnode* next;
+} zcxi_hnode_t;
+
+typedef struct zcxi_hmap {
+  zcxi_hnode_t** buckets;
+  size_t mask;  // bucket count - 1 (a power of two minus one)
+  size_t count;
+} zcxi_hmap_t;
+
+int zcxi_hmap_init(zcxi_hmap_t* map);  // 0 or ENOMEM
+void zcxi_hmap_free(zcxi_hmap_t* map);
+zcxi_hnode_t* zcxi_hmap_find(const zcxi_hmap_t* map, uintptr_t key);
+// Inserts (the key must be absent). Grows the table when it can; never fails.
+void zcxi_hmap_insert(zcxi_hmap_t* map, zcxi_hnode_t* node);
+void zcxi_hmap_remove(zcxi_hmap_t* map, zcxi_hnode_t* node);
+
+// ---------------------------------------------------------------------------------------------
+// Blocks, chunks and free sets
+
+typedef enum zcxi_block_state {
+  ZCXI_BLOCK_FREE = 0,
+  ZCXI_BLOCK_USED = 1,  // handed out to a caller
+  ZCXI_BLOCK_SLAB = 2,  // cut into small objects
+} zcxi_block_state_t;
+
+struct zcxi_chunk;
+struct zcxi_freeset;
+
+typedef struct zcxi_block {
+  zcxi_hnode_t h;  // in the used-block map while USED (key = addr)
+  uintptr_t addr;
+  size_t size;                  // a multiple of the granule
+  struct zcxi_block* prev_adj;  // neighbours in address order inside the chunk
+  struct zcxi_block* next_adj;
+  struct zcxi_chunk* chunk;
+  // FREE: the set holding the block, and the event recorded at the free (stream sets only).
+  struct zcxi_freeset* set;
+  zcx_event_t* event;
+  struct zcxi_block* bin_prev;  // TLSF bin list
+  struct zcxi_block* bin_next;
+  struct zcxi_block* fifo_prev;  // free order inside the set
+  struct zcxi_block* fifo_next;
+  size_t requested;  // USED: the size the caller asked for
+  int state;
+} zcxi_block_t;
+
+typedef struct zcxi_chunk {
+  uintptr_t base;
+  size_t size;
+  zcxi_block_t* first;
+  struct zcxi_chunk* prev;
+  struct zcxi_chunk* next;
+} zcxi_chunk_t;
+
+typedef struct zcxi_freeset {
+  zcx_stream_t* stream;  // NULL for the ready set
+  uint64_t fl_map;
+  uint32_t sl_map[ZCXI_TLSF_FL];
+  zcxi_block_t* bins[ZCXI_TLSF_FL][ZCXI_TLSF_SL];
+  zcxi_block_t* fifo_head;
+  zcxi_block_t* fifo_tail;
+  size_t bytes;
+  size_t count;
+} zcxi_freeset_t;
+
+void zcxi_freeset_init(zcxi_freeset_t* set, zcx_stream_t* stream);
+// Adds a free block (sets block->set) at the end of the free order.
+void zcxi_freeset_insert(zcxi_freeset_t* set, zcxi_block_t* block);
+void zcxi_freeset_remove(zcxi_freeset_t* set, zcxi_block_t* block);
+// A block of at least `size` bytes (a multiple of the granule), or NULL.
+zcxi_block_t* zcxi_freeset_find(const zcxi_freeset_t* set, size_t size);
+// The size of the largest block, or 0.
+size_t zcxi_freeset_largest(const zcxi_freeset_t* set);
+
+// ---------------------------------------------------------------------------------------------
+// Size classes (pool_classes.c)
+
+struct zcxi_sclass;
+
+typedef struct zcxi_slab {
+  zcxi_hnode_t h;  // in the slab map (key = base address)
+  zcxi_block_t* block;
+  struct zcxi_sclass* cls;
+  uint32_t nobj;
+  uint32_t top;  // ready free objects: stack[0, top)
+  uint32_t nlive;
+  uint32_t npending;       // freed on a stream, event not yet seen complete
+  uint32_t* stack;         // indices of ready free objects
+  uint32_t* req;           // requested size of each live object, 0 when not live
+  struct zcxi_slab* prev;  // in the class's list of slabs with ready objects
+  struct zcxi_slab* next;
+  bool listed;
+} zcxi_slab_t;
+
+// An object freed on a stream, waiting for its event.
+typedef struct zcxi_pending {
+  zcxi_slab_t* slab;
+  uint32_t index;
+  zcx_stream_t* stream;
+  zcx_event_t* event;
+  struct zcxi_pending* prev;
+  struct zcxi_pending* next;
+} zcxi_pending_t;
+
+typedef struct zcxi_sclass {
+  uint32_t size;
+  uint64_t inverse;  // 2^40 / size + 1: offset / size == (offset * inverse) >> 40 in a slab
+  uint32_t nslabs;
+  zcxi_slab_t* avail;  // slabs with ready objects
+  zcxi_pending_t* pend_head;
+  zcxi_pending_t* pend_tail;
+  size_t npending;
+} zcxi_sclass_t;
+
+// ---------------------------------------------------------------------------------------------
+// The pool (pool.c)
+
+typedef struct zcxi_block_batch zcxi_block_batch_t;
+
+typedef struct zcxi_pool {
+  zcx_mr_t base;
+  zcx_pool_options_t opt;
+  pthread_mutex_t mu;
+  int host;            // the memory is host-accessible: poison it
+  size_t chunk_align;  // alignment asked of the upstream for chunks
+  zcxi_freeset_t ready;
+  zcxi_freeset_t** sets;  // one per stream with pending free blocks
+  size_t nsets;
+  size_t capsets;
+  zcxi_chunk_t* chunks;
+  size_t nchunks;
+  zcxi_hmap_t used;     // live large blocks by address
+  zcxi_hmap_t slabs;    // slabs by base address
+  zcxi_block_t* spare;  // recycled block descriptors
+  size_t nspare;
+  zcxi_block_batch_t* batches;
+  // Events to release once mu is dropped: releasing the last reference of an event may
+  // release its stream, whose last release waits for tasks that may call into the pool.
+  zcx_event_t** dead;
+  size_t ndead;
+  size_t capdead;
+  // Size classes: objects of at most small_max bytes, slabs of slab_size bytes.
+  size_t small_max;
+  size_t slab_size;
+  uint32_t nclasses;
+  uint8_t class_of[ZCXI_SMALL_MAX / ZCXI_SMALL_ALIGN + 1];  // by (size + 63) / 64
+  zcxi_sclass_t classes[ZCXI_MAX_CLASSES];
+  // Statistics (under mu).
+  int64_t current_bytes;
+  int64_t peak_bytes;
+  int64_t total_bytes;
+  int64_t current_count;
+  int64_t peak_count;
+  int64_t allocations;
+  int64_t frees;
+  int64_t failures;
+  int64_t reserved;
+  int64_t peak_reserved;
+  int64_t used_rounded;  // bytes of blocks and objects handed out, as rounded
+  FILE* leak_sink;
+} zcxi_pool_t;
+
+// Takes a ready block of at least `size` bytes aligned to `alignment` for a slab (growing,
+// waiting as an allocation does). Called with mu held; may drop and retake it.
+int zcxi_pool_take_block(zcxi_pool_t* pool, size_t size, size_t alignment, zcx_stream_t* stream,
+                         zcxi_block_t** out, zcx_error_t* err);
+// Gives a block taken with zcxi_pool_take_block back to the ready set. Called with mu held.
+void zcxi_pool_give_block(zcxi_pool_t* pool, zcxi_block_t* block);
+
+// pool_classes.c. All are called with mu held.
+void zcxi_classes_init(zcxi_pool_t* pool);
+// 0, ENOMEM (err filled).
+int zcxi_small_allocate(zcxi_pool_t* pool, size_t size, zcx_stream_t* stream, void** out,
+                        zcx_error_t* err);
+// The slab holding ptr, or NULL.
+zcxi_slab_t* zcxi_small_find(zcxi_pool_t* pool, uintptr_t ptr);
+// Frees an object of `slab`: 0 or EINVAL. For a stream free, `event` and `entry` (allocated
+// by the caller) are taken over on success.
+int zcxi_small_deallocate(zcxi_pool_t* pool, zcxi_slab_t* slab, uintptr_t ptr, size_t size,
+                          zcx_event_t* event, zcxi_pending_t* entry, zcx_error_t* err);
+// Moves objects whose events have completed to their slabs' ready stacks.
+void zcxi_small_collect(zcxi_pool_t* pool);
+// Gives every slab without live or pending objects back to the ready set; returns how many.
+size_t zcxi_small_release_empty(zcxi_pool_t* pool);
+// Appends the events of pending objects (retained) to *events; false when out of memory.
+bool zcxi_small_gather_events(zcxi_pool_t* pool, zcx_stream_t* skip, zcx_event_t*** events,
+                              size_t* n, size_t* cap);
+// Largest class with a ready object, or 0.
+size_t zcxi_small_largest(const zcxi_pool_t* pool);
+// Writes one line per live object; returns how many.
+size_t zcxi_small_report(const zcxi_pool_t* pool, FILE* sink);
+// Frees every slab descriptor and pending entry (at destruction; events released).
+void zcxi_small_destroy(zcxi_pool_t* pool);
+
+// Releases `event` after mu is dropped (see zcxi_pool_t.dead). Called with mu held.
+void zcxi_pool_drop_event(zcxi_pool_t* pool, zcx_event_t* event);
+
+// Appends `event` (retained) to a growable array; false when out of memory.
+bool zcxi_events_push(zcx_event_t*** events, size_t* n, size_t* cap, zcx_event_t* event);
+
+#endif  // ZCX_SRC_MEMORY_POOL_INTERNAL_H
