@@ -782,6 +782,9 @@ static int validate(vctx_t* c, const zcx_array_t* a) {
     return vfail(c, "%d buffers but no buffer list", a->num_buffers);
   }
   int nc = expected_children(st);
+  if (a->num_children > 0 && a->children == NULL) {
+    return vfail(c, "%d children but no child list", a->num_children);
+  }
   if (a->num_children != nc) {
     return vfail(c, "%s array: expected %d children, got %d", zcx_type_id_name(id), nc,
                  a->num_children);
