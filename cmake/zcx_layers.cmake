@@ -54,7 +54,19 @@ function(zcx_finish_layers)
   # libzcx.a: the same objects for static linking.
   add_library(zcx_static STATIC ${objs})
   set_target_properties(zcx_static PROPERTIES OUTPUT_NAME zcx)
-  target_link_libraries(zcx_static PUBLIC ${libs})
+  # Installed, the static library names its dependencies plainly (-ljansson...) instead of
+  # the PkgConfig:: targets of this build, which a consumer of the package does not have;
+  # zcxConfig.cmake finds Threads and ZLIB again.
+  set(install_libs "")
+  foreach(lib ${libs})
+    if(lib MATCHES "^PkgConfig::(.+)$")
+      list(APPEND install_libs ${${CMAKE_MATCH_1}_LIBRARIES})
+    else()
+      list(APPEND install_libs ${lib})
+    endif()
+  endforeach()
+  target_link_libraries(zcx_static PUBLIC "$<BUILD_INTERFACE:${libs}>"
+    "$<INSTALL_INTERFACE:${install_libs}>")
   target_include_directories(zcx_static PUBLIC
     $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include>
     $<BUILD_INTERFACE:${PROJECT_BINARY_DIR}/include>

@@ -35,6 +35,12 @@ int zcxi_ipc_write_fd(int fd, const void* buf, size_t n, zcx_error_t* err);
 // Creates or truncates `path` for writing.
 int zcxi_ipc_create_file(const char* path, int* fd, zcx_error_t* err);
 int zcxi_ipc_close_fd(int fd, zcx_error_t* err);
+// Grows an anonymous mapping (*mem NULL: a new one) from old_cap to new_cap bytes, moving it
+// without copying where needed; the capacities are multiples of the page size.
+int zcxi_ipc_mem_grow(uint8_t** mem, size_t old_cap, size_t new_cap, zcx_error_t* err);
+// Gives back the pages past the first `len` bytes; zcxi_ipc_mem_free(mem, len) then frees all.
+void zcxi_ipc_mem_trim(uint8_t* mem, size_t cap, size_t len);
+void zcxi_ipc_mem_free(uint8_t* mem, size_t cap);
 
 // ---------------------------------------------------------------------------------------------
 // src/ipc/compress.c: LZ4_FRAME and ZSTD buffers.

@@ -145,3 +145,36 @@ int zcxi_ipc_close_fd(int fd, zcx_error_t* err) {
   }
   return 0;
 }
+
+// Growable output memory: anonymous mappings that grow in place or move without copying
+// (mremap), page-aligned so that bodies written at 64-byte offsets stay aligned.
+int zcxi_ipc_mem_grow(uint8_t** mem, size_t old_cap, size_t new_cap, zcx_error_t* err) {
+  void* p;
+  if (*mem == NULL) {
+    p = mmap(NULL, new_cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  } else {
+    p = mremap(*mem, old_cap, new_cap, MREMAP_MAYMOVE);
+  }
+  if (p == MAP_FAILED) {
+    int e = errno;
+    return zcx_error_fail(err, ENOMEM, "ipc writer: cannot map %zu bytes of output: %s", new_cap,
+                          strerror(e));
+  }
+  *mem = p;
+  return 0;
+}
+
+void zcxi_ipc_mem_trim(uint8_t* mem, size_t cap, size_t len) {
+  size_t page = (size_t)sysconf(_SC_PAGESIZE);
+  size_t keep = (len + page - 1) / page * page;
+  if (mem != NULL && keep > 0 && keep < cap) {
+    // Shrinking in place cannot fail for lack of room; on failure the tail stays mapped.
+    (void)mremap(mem, cap, keep, 0);
+  }
+}
+
+void zcxi_ipc_mem_free(uint8_t* mem, size_t cap) {
+  if (mem != NULL) {
+    munmap(mem, cap);
+  }
+}

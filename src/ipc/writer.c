@@ -80,22 +80,16 @@ static int mem_reserve(zcx_ipc_writer_t* w, size_t extra, zcx_error_t* err) {
   }
   size_t cap = w->mem_cap ? w->mem_cap : 64 * 1024;
   while (cap - w->mem_len < extra) {
-    if (cap > SIZE_MAX / 2) {
+    if (cap > SIZE_MAX / 4) {
       return zcx_error_fail(err, ENOMEM, "ipc writer: output too large");
     }
     cap *= 2;
   }
-  // Aligned to 64 so that bodies read back from this memory are 64-byte aligned.
-  uint8_t* n = aligned_alloc(64, cap);
-  if (n == NULL) {
-    w->status = ENOMEM;
-    return zcx_error_fail(err, ENOMEM, "ipc writer: out of memory for %zu bytes of output", cap);
+  int rc = zcxi_ipc_mem_grow(&w->mem, w->mem_cap, cap, err);
+  if (rc != 0) {
+    w->status = rc;
+    return rc;
   }
-  if (w->mem_len > 0) {
-    memcpy(n, w->mem, w->mem_len);
-  }
-  free(w->mem);
-  w->mem = n;
   w->mem_cap = cap;
   return 0;
 }
@@ -153,6 +147,10 @@ static int write_message(zcx_ipc_writer_t* w, const uint8_t* meta, size_t meta_l
   if (padded > INT32_MAX) {
     return zcx_error_fail(err, EOVERFLOW, "ipc writer: metadata of %zu bytes is too large",
                           meta_len);
+  }
+  if (w->to_memory) {
+    ZCX_RETURN_IF_ERROR(
+        mem_reserve(w, (size_t)(8 + padded + (body != NULL ? body->body_length : 0)), err));
   }
   uint32_t prefix[2] = {ZCXI_IPC_CONTINUATION, (uint32_t)padded};
   ZCX_RETURN_IF_ERROR(sink_write(w, prefix, 8, err));
@@ -622,10 +620,10 @@ int zcx_ipc_writer_finish(zcx_ipc_writer_t* writer, const zcx_metadata_t* metada
   return 0;
 }
 
-static void free_release(void* ctx, void* data, int64_t size) {
-  (void)data;
-  (void)size;
-  free(ctx);
+// The output mapping was trimmed to the pages of its `size` bytes, which munmap covers.
+static void unmap_release(void* ctx, void* data, int64_t size) {
+  (void)ctx;
+  zcxi_ipc_mem_free(data, (size_t)size);
 }
 
 int zcx_ipc_writer_take_buffer(zcx_ipc_writer_t* writer, zcx_buffer_t** out, zcx_error_t* err) {
@@ -640,8 +638,10 @@ int zcx_ipc_writer_take_buffer(zcx_ipc_writer_t* writer, zcx_buffer_t** out, zcx
   if (writer->mem == NULL) {
     ZCX_RETURN_IF_ERROR(mem_reserve(writer, 64, err));
   }
+  zcxi_ipc_mem_trim(writer->mem, writer->mem_cap, writer->mem_len);
+  writer->mem_cap = writer->mem_len;
   ZCX_RETURN_IF_ERROR(zcx_buffer_wrap(writer->mem, (int64_t)writer->mem_len, zcx_device_cpu(), 0,
-                                      free_release, writer->mem, out, err));
+                                      unmap_release, NULL, out, err));
   writer->mem = NULL;
   writer->mem_len = 0;
   writer->mem_cap = 0;
@@ -666,7 +666,7 @@ void zcx_ipc_writer_destroy(zcx_ipc_writer_t* writer) {
   free(writer->dict_blocks);
   free(writer->batch_blocks);
   free(writer->stage);
-  free(writer->mem);
+  zcxi_ipc_mem_free(writer->mem, writer->mem_cap);
   zcx_schema_release(writer->schema);
   free(writer);
 }

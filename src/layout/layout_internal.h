@@ -34,6 +34,11 @@ struct zcx_layout {
   int64_t covered_bytes;  // sum of the fields' byte sizes (< record_size: the record has gaps)
 };
 
+// Checks `options` (NULL: the defaults) and copies them into *out.
+// Returns 0 or EINVAL (not initialized, unknown flags, negative threads), naming `where`.
+int zcxi_layout_read_options(const zcx_layout_options_t* options, const char* where,
+                             zcx_layout_options_t* out, zcx_error_t* err);
+
 // ---------------------------------------------------------------------------------------------
 // Defined in src/layout/layout_kernels.c
 
@@ -70,6 +75,10 @@ void zcxi_layout_store_fence(void);
 // Whether non-temporal copies are worth it for an output of `bytes` (larger than the
 // last-level cache).
 bool zcxi_layout_use_nt(int64_t bytes);
+
+// Sets the output size from which copies are non-temporal (tests use 1 to cover those paths
+// with small inputs); 0 goes back to the last-level cache size.
+void zcxi_layout_set_nt_threshold(int64_t bytes);
 
 // ---------------------------------------------------------------------------------------------
 // Defined in src/layout/layout_workers.c
