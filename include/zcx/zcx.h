@@ -14,5 +14,7 @@
 #include "zcx/tensor.h"
 #include "zcx/dlpack.h"
 #include "zcx/cdata.h"
+#include "zcx/json.h"
+#include "zcx/ipc.h"
 
 #endif  // ZCX_ZCX_H
