@@ -148,3 +148,68 @@ int zcxi_ipc_concat(zcx_array_t* base, zcx_array_t* delta, zcx_mr_t* mr, zcx_arr
   zcx_builder_destroy(b);
   return rc;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Writing: ids and dictionary arrays in walk order
+
+typedef struct ids_ctx {
+  int64_t* ids;
+  int32_t n;
+  int64_t next;
+} ids_ctx_t;
+
+static int ids_count(void* ctx, const zcx_field_t* f, zcx_error_t* err) {
+  (void)err;
+  ids_ctx_t* c = ctx;
+  if (f->dictionary_id >= c->next) {
+    c->next = f->dictionary_id + 1;
+  }
+  c->n++;
+  return 0;
+}
+
+static int ids_assign(void* ctx, const zcx_field_t* f, zcx_error_t* err) {
+  (void)err;
+  ids_ctx_t* c = ctx;
+  c->ids[c->n++] = f->dictionary_id >= 0 ? f->dictionary_id : c->next++;
+  return 0;
+}
+
+int zcxi_ipc_dictionary_ids(const zcx_schema_t* schema, int64_t** ids, int32_t* n,
+                            zcx_error_t* err) {
+  *ids = NULL;
+  *n = 0;
+  ids_ctx_t c = {NULL, 0, 0};
+  ZCX_RETURN_IF_ERROR(zcxi_ipc_walk_dictionaries(schema, ids_count, &c, err));
+  int32_t count = c.n;
+  c.ids = calloc((size_t)count + 1, sizeof(int64_t));
+  if (c.ids == NULL) {
+    return zcx_error_fail(err, ENOMEM, "out of memory for %d dictionary ids", count);
+  }
+  c.n = 0;
+  int rc = zcxi_ipc_walk_dictionaries(schema, ids_assign, &c, err);
+  if (rc != 0) {
+    free(c.ids);
+    return rc;
+  }
+  *ids = c.ids;
+  *n = count;
+  return 0;
+}
+
+int zcxi_ipc_collect_dictionaries(zcx_array_t* column, zcx_array_t** out, int32_t* n,
+                                  int32_t max, zcx_error_t* err) {
+  zcx_array_t* walk = column;
+  const zcx_type_t* t = storage_of(column->type);
+  if (t->id == ZCX_TYPE_DICTIONARY) {
+    if (*n >= max || column->dictionary == NULL) {
+      return zcx_error_fail(err, EINVAL, "dictionary array without its dictionary");
+    }
+    out[(*n)++] = column->dictionary;
+    walk = column->dictionary;
+  }
+  for (int32_t i = 0; i < walk->num_children; i++) {
+    ZCX_RETURN_IF_ERROR(zcxi_ipc_collect_dictionaries(walk->children[i], out, n, max, err));
+  }
+  return 0;
+}

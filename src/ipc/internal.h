@@ -32,6 +32,9 @@ int zcxi_ipc_read_fd(int fd, void* buf, size_t n, size_t* got, zcx_error_t* err)
 int zcxi_ipc_read_fd_all(int fd, zcx_mr_t* mr, zcx_buffer_t** out, zcx_error_t* err);
 // Writes all `n` bytes.
 int zcxi_ipc_write_fd(int fd, const void* buf, size_t n, zcx_error_t* err);
+// Writes every byte of the `n` entries of `iov` (which it may change), IOV_MAX at a time.
+struct iovec;
+int zcxi_ipc_writev_fd(int fd, struct iovec* iov, size_t n, zcx_error_t* err);
 // Creates or truncates `path` for writing.
 int zcxi_ipc_create_file(const char* path, int* fd, zcx_error_t* err);
 int zcxi_ipc_close_fd(int fd, zcx_error_t* err);
@@ -40,7 +43,10 @@ int zcxi_ipc_close_fd(int fd, zcx_error_t* err);
 int zcxi_ipc_mem_grow(uint8_t** mem, size_t old_cap, size_t new_cap, zcx_error_t* err);
 // Gives back the pages past the first `len` bytes; zcxi_ipc_mem_free(mem, len) then frees all.
 void zcxi_ipc_mem_trim(uint8_t* mem, size_t cap, size_t len);
+// Frees output memory: the largest mapping freed so far is kept (MADV_FREE) for the next
+// memory writer, which takes it with zcxi_ipc_mem_cached.
 void zcxi_ipc_mem_free(uint8_t* mem, size_t cap);
+bool zcxi_ipc_mem_cached(uint8_t** mem, size_t* cap);
 
 // ---------------------------------------------------------------------------------------------
 // src/ipc/compress.c: LZ4_FRAME and ZSTD buffers.
@@ -72,6 +78,27 @@ zcxi_fb_ref_t zcxi_ipc_schema_to_fb(zcxi_fbb_t* b, const zcx_schema_t* schema,
                                     const int64_t* dict_ids, int* status, zcx_error_t* err);
 // Builds a vector of KeyValue (0 when md is NULL or empty).
 zcxi_fb_ref_t zcxi_ipc_metadata_to_fb(zcxi_fbb_t* b, const zcx_metadata_t* md);
+// Finishes a V5 Message around `header` with custom metadata `md` (may be NULL); *data and
+// *size describe the flatbuffer, which lives in `b` until it is reset.
+int zcxi_ipc_message_finish(zcxi_fbb_t* b, uint8_t header_type, zcxi_fb_ref_t header,
+                            int64_t body_length, const zcx_metadata_t* md, const uint8_t** data,
+                            size_t* size, zcx_error_t* err);
+
+// A Block of the file footer, laid out as the flatbuffer struct.
+typedef struct zcxi_ipc_block {
+  int64_t offset;
+  int32_t meta_len;
+  int32_t pad;
+  int64_t body_len;
+} zcxi_ipc_block_t;
+
+// Finishes a V5 Footer of `schema` (dictionary ids as for zcxi_ipc_schema_to_fb), its
+// dictionary and record batch blocks and custom metadata `md` (may be NULL).
+int zcxi_ipc_footer_finish(zcxi_fbb_t* b, const zcx_schema_t* schema, const int64_t* dict_ids,
+                           const zcxi_ipc_block_t* dicts, int32_t num_dicts,
+                           const zcxi_ipc_block_t* batches, int32_t num_batches,
+                           const zcx_metadata_t* md, const uint8_t** data, size_t* size,
+                           zcx_error_t* err);
 
 // ---------------------------------------------------------------------------------------------
 // src/ipc/dictionary.c: the dictionaries of a schema.
@@ -98,6 +125,13 @@ typedef struct zcxi_ipc_memo {
 int zcxi_ipc_memo_init(zcxi_ipc_memo_t* memo, const zcx_schema_t* schema, zcx_error_t* err);
 zcxi_ipc_dict_t* zcxi_ipc_memo_find(zcxi_ipc_memo_t* memo, int64_t id);
 void zcxi_ipc_memo_reset(zcxi_ipc_memo_t* memo);
+// The IPC dictionary id of each dictionary-typed field of `schema`, in walk order: the
+// field's own id, or a fresh one past the largest. *ids (free it) has *n entries.
+int zcxi_ipc_dictionary_ids(const zcx_schema_t* schema, int64_t** ids, int32_t* n,
+                            zcx_error_t* err);
+// Appends the dictionaries of `column` (borrowed) to out[*n..max), in walk order.
+int zcxi_ipc_collect_dictionaries(zcx_array_t* column, zcx_array_t** out, int32_t* n,
+                                  int32_t max, zcx_error_t* err);
 // Appends `delta` to `base` into a new array (*out), for delta dictionaries.
 int zcxi_ipc_concat(zcx_array_t* base, zcx_array_t* delta, zcx_mr_t* mr, zcx_array_t** out,
                     zcx_error_t* err);

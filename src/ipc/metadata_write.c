@@ -326,3 +326,45 @@ zcxi_fb_ref_t zcxi_ipc_schema_to_fb(zcxi_fbb_t* b, const zcx_schema_t* schema,
   }
   return zcxi_fbb_table_end(b);
 }
+
+int zcxi_ipc_message_finish(zcxi_fbb_t* b, uint8_t header_type, zcxi_fb_ref_t header,
+                            int64_t body_length, const zcx_metadata_t* md, const uint8_t** data,
+                            size_t* size, zcx_error_t* err) {
+  zcxi_fb_ref_t mdv = zcxi_ipc_metadata_to_fb(b, md);
+  zcxi_fbb_table_start(b);
+  zcxi_fbb_add_i16(b, ZCXI_FB_MSG_VERSION, ZCXI_FB_METADATA_V5);
+  zcxi_fbb_add_u8(b, ZCXI_FB_MSG_HEADER_TYPE, header_type);
+  zcxi_fbb_add_ref(b, ZCXI_FB_MSG_HEADER, header);
+  zcxi_fbb_add_i64(b, ZCXI_FB_MSG_BODY_LENGTH, body_length);
+  if (mdv != 0) {
+    zcxi_fbb_add_ref(b, ZCXI_FB_MSG_METADATA, mdv);
+  }
+  zcxi_fb_ref_t root = zcxi_fbb_table_end(b);
+  return zcxi_fbb_finish(b, root, data, size, err);
+}
+
+int zcxi_ipc_footer_finish(zcxi_fbb_t* b, const zcx_schema_t* schema, const int64_t* dict_ids,
+                           const zcxi_ipc_block_t* dicts, int32_t num_dicts,
+                           const zcxi_ipc_block_t* batches, int32_t num_batches,
+                           const zcx_metadata_t* md, const uint8_t** data, size_t* size,
+                           zcx_error_t* err) {
+  int rc = 0;
+  zcxi_fb_ref_t s = zcxi_ipc_schema_to_fb(b, schema, dict_ids, &rc, err);
+  if (rc != 0) {
+    return rc;
+  }
+  zcxi_fb_ref_t dv = zcxi_fbb_vector(b, dicts, sizeof(zcxi_ipc_block_t), (size_t)num_dicts, 8);
+  zcxi_fb_ref_t bv =
+      zcxi_fbb_vector(b, batches, sizeof(zcxi_ipc_block_t), (size_t)num_batches, 8);
+  zcxi_fb_ref_t mdv = zcxi_ipc_metadata_to_fb(b, md);
+  zcxi_fbb_table_start(b);
+  zcxi_fbb_add_i16(b, ZCXI_FB_FOOTER_VERSION, ZCXI_FB_METADATA_V5);
+  zcxi_fbb_add_ref(b, ZCXI_FB_FOOTER_SCHEMA, s);
+  zcxi_fbb_add_ref(b, ZCXI_FB_FOOTER_DICTIONARIES, dv);
+  zcxi_fbb_add_ref(b, ZCXI_FB_FOOTER_BATCHES, bv);
+  if (mdv != 0) {
+    zcxi_fbb_add_ref(b, ZCXI_FB_FOOTER_METADATA, mdv);
+  }
+  zcxi_fb_ref_t root = zcxi_fbb_table_end(b);
+  return zcxi_fbb_finish(b, root, data, size, err);
+}

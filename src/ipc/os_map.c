@@ -3,10 +3,13 @@
 //
 // The platform calls of the ipc layer: opening, mapping, reading, writing and closing files.
 #include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "ipc/internal.h"
@@ -129,6 +132,32 @@ int zcxi_ipc_write_fd(int fd, const void* buf, size_t n, zcx_error_t* err) {
   return 0;
 }
 
+int zcxi_ipc_writev_fd(int fd, struct iovec* iov, size_t n, zcx_error_t* err) {
+  size_t i = 0;
+  while (i < n) {
+    size_t k = n - i < (size_t)IOV_MAX ? n - i : (size_t)IOV_MAX;
+    ssize_t w = writev(fd, iov + i, (int)k);
+    if (w < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      int e = errno;
+      return zcx_error_fail(err, e == 0 ? EIO : e, "write fd %d: %s", fd, strerror(e));
+    }
+    // Skip what was written; a short write resumes inside an entry.
+    size_t done = (size_t)w;
+    while (i < n && done >= iov[i].iov_len) {
+      done -= iov[i].iov_len;
+      i++;
+    }
+    if (i < n && done > 0) {
+      iov[i].iov_base = (uint8_t*)iov[i].iov_base + done;
+      iov[i].iov_len -= done;
+    }
+  }
+  return 0;
+}
+
 int zcxi_ipc_create_file(const char* path, int* fd, zcx_error_t* err) {
   *fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (*fd < 0) {
@@ -173,8 +202,41 @@ void zcxi_ipc_mem_trim(uint8_t* mem, size_t cap, size_t len) {
   }
 }
 
+// One output mapping is kept for the next memory writer, its pages marked MADV_FREE: the
+// kernel may take them back under memory pressure, else the next writer finds them mapped
+// and writes at memory speed instead of faulting fresh zero-filled pages in.
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static uint8_t* cache_mem;
+static size_t cache_cap;
+
 void zcxi_ipc_mem_free(uint8_t* mem, size_t cap) {
+  if (mem == NULL) {
+    return;
+  }
+  size_t page = (size_t)sysconf(_SC_PAGESIZE);
+  cap = (cap + page - 1) / page * page;
+  (void)madvise(mem, cap, MADV_FREE);
+  pthread_mutex_lock(&cache_lock);
+  if (cache_mem == NULL || cache_cap < cap) {
+    uint8_t* old = cache_mem;
+    size_t old_cap = cache_cap;
+    cache_mem = mem;
+    cache_cap = cap;
+    mem = old;
+    cap = old_cap;
+  }
+  pthread_mutex_unlock(&cache_lock);
   if (mem != NULL) {
     munmap(mem, cap);
   }
+}
+
+bool zcxi_ipc_mem_cached(uint8_t** mem, size_t* cap) {
+  pthread_mutex_lock(&cache_lock);
+  *mem = cache_mem;
+  *cap = cache_cap;
+  cache_mem = NULL;
+  cache_cap = 0;
+  pthread_mutex_unlock(&cache_lock);
+  return *mem != NULL;
 }

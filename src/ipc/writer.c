@@ -6,6 +6,7 @@
 // end-of-stream marker, the file footer, and the sinks (memory, descriptor, path).
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 
 #include "ipc/internal.h"
 
@@ -22,12 +23,7 @@ typedef struct wdict {
   zcx_array_t* last;  // the dictionary as written so far (owned)
 } wdict_t;
 
-typedef struct wblock {
-  int64_t offset;
-  int32_t meta_len;
-  int32_t pad;
-  int64_t body_len;
-} wblock_t;
+typedef zcxi_ipc_block_t wblock_t;
 
 struct zcx_ipc_writer {
   zcx_ipc_format_t format;
@@ -136,6 +132,68 @@ static int sink_zeros(zcx_ipc_writer_t* w, size_t n, zcx_error_t* err) {
 // ---------------------------------------------------------------------------------------------
 // Messages
 
+// The descriptor sink: the message goes out with one writev (in batches of IOV_MAX), the
+// body buffers straight from the arrays' memory, after whatever was staged.
+static int write_message_fd(zcx_ipc_writer_t* w, const uint32_t prefix[2], const uint8_t* meta,
+                            size_t meta_len, int64_t padded, const zcxi_ipc_body_enc_t* body,
+                            zcx_error_t* err) {
+  static const uint8_t zeros[128];
+  if (w->status != 0) {
+    return zcx_error_fail(err, w->status, "ipc writer: an earlier write failed");
+  }
+  int32_t nb = body != NULL ? body->num_buffers : 0;
+  struct iovec local[64];
+  struct iovec* iov = local;
+  size_t cap = 3 + 3 * (size_t)nb;
+  if (cap > sizeof(local) / sizeof(local[0])) {
+    iov = malloc(cap * sizeof(*iov));
+    if (iov == NULL) {
+      return zcx_error_fail(err, ENOMEM, "ipc writer: out of memory for %zu iovecs", cap);
+    }
+  }
+  size_t n = 0;
+  size_t total = 8 + (size_t)padded;
+  iov[n++] = (struct iovec){(void*)prefix, 8};
+  iov[n++] = (struct iovec){(void*)meta, meta_len};
+  if ((size_t)padded > meta_len) {
+    iov[n++] = (struct iovec){(void*)zeros, (size_t)padded - meta_len};
+  }
+  for (int32_t i = 0; i < nb; i++) {
+    const zcxi_ipc_piece_t* p = &body->pieces[i];
+    int64_t len = p->len;
+    if (p->has_prefix) {
+      iov[n++] = (struct iovec){(void*)&p->prefix, 8};
+      len += 8;
+    }
+    if (p->len > 0) {
+      iov[n++] = (struct iovec){(void*)p->data, (size_t)p->len};
+    }
+    int64_t pad = zcxi_align_up_i64(len, ZCXI_IPC_BODY_ALIGN) - len;
+    if (pad > 0) {
+      iov[n++] = (struct iovec){(void*)zeros, (size_t)pad};
+    }
+    total += (size_t)zcxi_align_up_i64(len, ZCXI_IPC_BODY_ALIGN);
+  }
+  int rc = sink_flush(w, err);
+  if (rc == 0) {
+    rc = zcxi_ipc_writev_fd(w->fd, iov, n, err);
+    if (rc != 0) {
+      w->status = rc;
+    }
+  }
+  if (iov != local) {
+    free(iov);
+  }
+  if (rc == 0) {
+    w->pos += (int64_t)total;
+  }
+  return rc;
+}
+
+static int write_message_mem(zcx_ipc_writer_t* w, const uint32_t prefix[2], const uint8_t* meta,
+                             size_t meta_len, int64_t padded, const zcxi_ipc_body_enc_t* body,
+                             zcx_error_t* err);
+
 // Writes one encapsulated message: marker, padded metadata length, metadata, body.
 static int write_message(zcx_ipc_writer_t* w, const uint8_t* meta, size_t meta_len,
                          const zcxi_ipc_body_enc_t* body, wblock_t* block, zcx_error_t* err) {
@@ -153,10 +211,27 @@ static int write_message(zcx_ipc_writer_t* w, const uint8_t* meta, size_t meta_l
         mem_reserve(w, (size_t)(8 + padded + (body != NULL ? body->body_length : 0)), err));
   }
   uint32_t prefix[2] = {ZCXI_IPC_CONTINUATION, (uint32_t)padded};
+  if (!w->to_memory) {
+    ZCX_RETURN_IF_ERROR(write_message_fd(w, prefix, meta, meta_len, padded, body, err));
+  } else {
+    ZCX_RETURN_IF_ERROR(write_message_mem(w, prefix, meta, meta_len, padded, body, err));
+  }
+  if (block != NULL) {
+    block->offset = start;
+    block->meta_len = (int32_t)(8 + padded);
+    block->pad = 0;
+    block->body_len = body != NULL ? body->body_length : 0;
+  }
+  return 0;
+}
+
+// The memory sink: copies into the output mapping.
+static int write_message_mem(zcx_ipc_writer_t* w, const uint32_t prefix[2], const uint8_t* meta,
+                             size_t meta_len, int64_t padded, const zcxi_ipc_body_enc_t* body,
+                             zcx_error_t* err) {
   ZCX_RETURN_IF_ERROR(sink_write(w, prefix, 8, err));
   ZCX_RETURN_IF_ERROR(sink_write(w, meta, meta_len, err));
   ZCX_RETURN_IF_ERROR(sink_zeros(w, (size_t)(padded - (int64_t)meta_len), err));
-  int64_t body_len = 0;
   if (body != NULL) {
     for (int32_t i = 0; i < body->num_buffers; i++) {
       const zcxi_ipc_piece_t* p = &body->pieces[i];
@@ -169,13 +244,6 @@ static int write_message(zcx_ipc_writer_t* w, const uint8_t* meta, size_t meta_l
       ZCX_RETURN_IF_ERROR(
           sink_zeros(w, (size_t)(zcxi_align_up_i64(n, ZCXI_IPC_BODY_ALIGN) - n), err));
     }
-    body_len = body->body_length;
-  }
-  if (block != NULL) {
-    block->offset = start;
-    block->meta_len = (int32_t)(8 + padded);
-    block->pad = 0;
-    block->body_len = body_len;
   }
   return 0;
 }
@@ -184,19 +252,11 @@ static int write_message(zcx_ipc_writer_t* w, const uint8_t* meta, size_t meta_l
 static int emit(zcx_ipc_writer_t* w, zcxi_fbb_t* b, uint8_t header_type, zcxi_fb_ref_t header,
                 const zcxi_ipc_body_enc_t* body, const zcx_metadata_t* md, wblock_t* block,
                 zcx_error_t* err) {
-  zcxi_fb_ref_t mdv = zcxi_ipc_metadata_to_fb(b, md);
-  zcxi_fbb_table_start(b);
-  zcxi_fbb_add_i16(b, ZCXI_FB_MSG_VERSION, ZCXI_FB_METADATA_V5);
-  zcxi_fbb_add_u8(b, ZCXI_FB_MSG_HEADER_TYPE, header_type);
-  zcxi_fbb_add_ref(b, ZCXI_FB_MSG_HEADER, header);
-  zcxi_fbb_add_i64(b, ZCXI_FB_MSG_BODY_LENGTH, body ? body->body_length : 0);
-  if (mdv != 0) {
-    zcxi_fbb_add_ref(b, ZCXI_FB_MSG_METADATA, mdv);
-  }
-  zcxi_fb_ref_t root = zcxi_fbb_table_end(b);
   const uint8_t* data;
   size_t size;
-  ZCX_RETURN_IF_ERROR(zcxi_fbb_finish(b, root, &data, &size, err));
+  ZCX_RETURN_IF_ERROR(zcxi_ipc_message_finish(b, header_type, header,
+                                              body ? body->body_length : 0, md, &data, &size,
+                                              err));
   return write_message(w, data, size, body, block, err);
 }
 
@@ -265,64 +325,23 @@ static int write_batch_message(zcx_ipc_writer_t* w, zcx_array_t* const* columns,
 // ---------------------------------------------------------------------------------------------
 // Dictionaries
 
-typedef struct id_ctx {
-  zcx_ipc_writer_t* w;
-  int64_t next;
-  bool assign;
-} id_ctx_t;
-
-static int collect_id(void* ctx, const zcx_field_t* f, zcx_error_t* err) {
-  id_ctx_t* c = ctx;
-  zcx_ipc_writer_t* w = c->w;
-  if (!c->assign) {
-    if (f->dictionary_id >= c->next) {
-      c->next = f->dictionary_id + 1;
-    }
-    w->num_dict_fields++;
-    return 0;
-  }
-  int64_t id = f->dictionary_id >= 0 ? f->dictionary_id : c->next++;
-  w->field_dict_ids[w->num_dict_fields++] = id;
-  for (int32_t i = 0; i < w->num_dicts; i++) {
-    if (w->dicts[i].id == id) {
-      return 0;
-    }
-  }
-  (void)err;
-  w->dicts[w->num_dicts].id = id;
-  w->dicts[w->num_dicts].last = NULL;
-  w->num_dicts++;
-  return 0;
-}
-
 static int assign_dictionary_ids(zcx_ipc_writer_t* w, zcx_error_t* err) {
-  id_ctx_t c = {w, 0, false};
-  ZCX_RETURN_IF_ERROR(zcxi_ipc_walk_dictionaries(w->schema, collect_id, &c, err));
-  int32_t n = w->num_dict_fields;
-  w->num_dict_fields = 0;
-  w->field_dict_ids = calloc((size_t)n + 1, sizeof(int64_t));
-  w->dicts = calloc((size_t)n + 1, sizeof(wdict_t));
-  if (w->field_dict_ids == NULL || w->dicts == NULL) {
+  ZCX_RETURN_IF_ERROR(
+      zcxi_ipc_dictionary_ids(w->schema, &w->field_dict_ids, &w->num_dict_fields, err));
+  w->dicts = calloc((size_t)w->num_dict_fields + 1, sizeof(wdict_t));
+  if (w->dicts == NULL) {
     return zcx_error_fail(err, ENOMEM, "ipc writer: out of memory for dictionaries");
   }
-  c.assign = true;
-  return zcxi_ipc_walk_dictionaries(w->schema, collect_id, &c, err);
-}
-
-// The dictionaries of `a`, in the order of zcxi_ipc_walk_dictionaries.
-static int collect_arrays(zcx_array_t* a, zcx_array_t** out, int32_t* n, int32_t max,
-                          zcx_error_t* err) {
-  zcx_array_t* walk = a;
-  const zcx_type_t* t = a->type->id == ZCX_TYPE_EXTENSION ? a->type->storage_type : a->type;
-  if (t->id == ZCX_TYPE_DICTIONARY) {
-    if (*n >= max || a->dictionary == NULL) {
-      return zcx_error_fail(err, EINVAL, "dictionary array without its dictionary");
+  for (int32_t i = 0; i < w->num_dict_fields; i++) {
+    bool seen = false;
+    for (int32_t j = 0; j < w->num_dicts && !seen; j++) {
+      seen = w->dicts[j].id == w->field_dict_ids[i];
     }
-    out[(*n)++] = a->dictionary;
-    walk = a->dictionary;
-  }
-  for (int32_t i = 0; i < walk->num_children; i++) {
-    ZCX_RETURN_IF_ERROR(collect_arrays(walk->children[i], out, n, max, err));
+    if (!seen) {
+      w->dicts[w->num_dicts].id = w->field_dict_ids[i];
+      w->dicts[w->num_dicts].last = NULL;
+      w->num_dicts++;
+    }
   }
   return 0;
 }
@@ -390,7 +409,8 @@ static int write_dictionaries(zcx_ipc_writer_t* w, zcx_batch_t* batch, zcx_error
   int32_t n = 0;
   int rc = 0;
   for (int32_t i = 0; rc == 0 && i < batch->num_columns; i++) {
-    rc = collect_arrays(batch->columns[i], found, &n, w->num_dict_fields, err);
+    rc = zcxi_ipc_collect_dictionaries(batch->columns[i], found, &n, w->num_dict_fields,
+                                       err);
   }
   if (rc == 0 && n != w->num_dict_fields) {
     rc = zcx_error_fail(err, EINVAL, "batch has %d dictionaries, the schema %d", n,
@@ -501,6 +521,7 @@ int zcx_ipc_writer_create(zcx_ipc_format_t format, zcx_schema_t* schema,
   zcx_ipc_writer_t* w;
   ZCX_RETURN_IF_ERROR(writer_new(format, schema, options, &w, err));
   w->to_memory = true;
+  (void)zcxi_ipc_mem_cached(&w->mem, &w->mem_cap);
   return writer_start(w, out, err);
 }
 
@@ -554,41 +575,23 @@ int zcx_ipc_writer_write(zcx_ipc_writer_t* writer, zcx_batch_t* batch,
   return writer->to_memory ? 0 : sink_flush(writer, err);
 }
 
-static zcxi_fb_ref_t blocks_vector(zcxi_fbb_t* b, const wblock_t* v, int32_t n) {
-  return zcxi_fbb_vector(b, v, sizeof(wblock_t), (size_t)n, 8);
-}
-
 static int write_footer(zcx_ipc_writer_t* w, const zcx_metadata_t* md, zcx_error_t* err) {
   zcxi_fbb_t b;
   zcxi_fbb_init(&b);
-  int rc = 0;
-  zcxi_fb_ref_t schema = zcxi_ipc_schema_to_fb(&b, w->schema, w->field_dict_ids, &rc, err);
+  const uint8_t* data;
+  size_t size;
+  int rc = zcxi_ipc_footer_finish(&b, w->schema, w->field_dict_ids, w->dict_blocks,
+                                  w->num_dict_blocks, w->batch_blocks, w->num_batch_blocks, md,
+                                  &data, &size, err);
   if (rc == 0) {
-    zcxi_fb_ref_t dicts = blocks_vector(&b, w->dict_blocks, w->num_dict_blocks);
-    zcxi_fb_ref_t batches = blocks_vector(&b, w->batch_blocks, w->num_batch_blocks);
-    zcxi_fb_ref_t mdv = zcxi_ipc_metadata_to_fb(&b, md);
-    zcxi_fbb_table_start(&b);
-    zcxi_fbb_add_i16(&b, ZCXI_FB_FOOTER_VERSION, ZCXI_FB_METADATA_V5);
-    zcxi_fbb_add_ref(&b, ZCXI_FB_FOOTER_SCHEMA, schema);
-    zcxi_fbb_add_ref(&b, ZCXI_FB_FOOTER_DICTIONARIES, dicts);
-    zcxi_fbb_add_ref(&b, ZCXI_FB_FOOTER_BATCHES, batches);
-    if (mdv != 0) {
-      zcxi_fbb_add_ref(&b, ZCXI_FB_FOOTER_METADATA, mdv);
-    }
-    zcxi_fb_ref_t root = zcxi_fbb_table_end(&b);
-    const uint8_t* data;
-    size_t size;
-    rc = zcxi_fbb_finish(&b, root, &data, &size, err);
-    if (rc == 0) {
-      rc = sink_write(w, data, size, err);
-    }
-    if (rc == 0) {
-      int32_t len = (int32_t)size;
-      rc = sink_write(w, &len, 4, err);
-    }
-    if (rc == 0) {
-      rc = sink_write(w, ZCXI_IPC_MAGIC, ZCXI_IPC_MAGIC_LEN, err);
-    }
+    rc = sink_write(w, data, size, err);
+  }
+  if (rc == 0) {
+    int32_t len = (int32_t)size;
+    rc = sink_write(w, &len, 4, err);
+  }
+  if (rc == 0) {
+    rc = sink_write(w, ZCXI_IPC_MAGIC, ZCXI_IPC_MAGIC_LEN, err);
   }
   zcxi_fbb_reset(&b);
   return rc;
