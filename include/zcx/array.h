@@ -205,7 +205,8 @@ ZCX_API bool zcx_type_equal(const zcx_type_t* a, const zcx_type_t* b);
 /// The lowercase name of a type id ("int32", "large_string", "dense_union", ...).
 ZCX_API const char* zcx_type_id_name(zcx_type_id_t id);
 
-/// Writes a human-readable description ("timestamp[ms, tz=UTC]", "list<item: int32>") into
+/// Writes a human-readable description ("timestamp[ms, tz=UTC]", "list<item: int32>",
+/// "ext<arrow.uuid: fixed_size_binary[16]>" for an extension type over its storage) into
 /// `buf` (always NUL-terminated, truncated to fit). Returns the length it needed.
 ZCX_API int64_t zcx_type_to_string(const zcx_type_t* type, char* buf, size_t size);
 
@@ -331,7 +332,9 @@ ZCX_API bool zcx_array_is_null(const zcx_array_t* array, int64_t i);
 
 /// Logical equality: types equal, and values and nulls equal element by element (offsets
 /// and slices taken into account; floats bitwise except that NaN equals NaN).
-/// When they differ and `why` is not NULL it receives the first difference.
+/// When they differ and `why` is not NULL it receives the first difference. Both arrays are
+/// first checked as the full validation does (all but UTF-8, null counts and map keys), so
+/// comparing never reads out of bounds; an invalid array equals nothing but itself.
 ZCX_API bool zcx_array_equal(const zcx_array_t* a, const zcx_array_t* b, zcx_error_t* why);
 
 /// Element accessors for tests, printers and tools (i relative to the offset; no checks
@@ -347,8 +350,10 @@ ZCX_API void zcx_array_get_bytes(const zcx_array_t* array, int64_t i, const uint
 /// Prints the array on one line to `out`: `[1, null, [2, 3], {a: 1, b: "x"}]`, strings
 /// quoted and escaped, dates and times in calendar form, decimals with their scale. Every
 /// list (the top level included) shows at most `max_items` elements (-1: all), then
-/// "... (N more)".
-/// @return 0; EIO (write failed).
+/// "... (N more)". The array is first checked as the full validation does (all but UTF-8,
+/// null counts and map keys), so printing never reads out of bounds.
+/// @return 0; EINVAL (NULL argument, invalid array); ENOTSUP (buffers not in host memory);
+///   EIO (write failed).
 ZCX_API ZCX_NODISCARD int zcx_array_print(const zcx_array_t* array, FILE* out, int64_t max_items,
                                           zcx_error_t* err);
 

@@ -123,9 +123,11 @@ enum {
   ZCX_LAYOUT_CONTIGUOUS = 1u << 0,
   /// SoA -> AoS: write zeros for null values instead of failing with EINVAL.
   ZCX_LAYOUT_NULLS_AS_ZEROS = 1u << 1,
-  /// Use ordinary stores even for outputs larger than the last-level cache (by default such
-  /// outputs are written with non-temporal stores that bypass the cache).
-  ZCX_LAYOUT_CACHED_STORES = 1u << 2,
+  /// Write outputs larger than the last-level cache with non-temporal (streaming) stores that
+  /// bypass the cache. Off by default: on the machines measured so far ordinary stores were
+  /// as fast or faster (see `zcx bench layout`); it can help where memory bandwidth is the
+  /// limit and the output is not read again soon.
+  ZCX_LAYOUT_STREAM_STORES = 1u << 2,
 };
 
 /// Options of a conversion. Initialize with zcx_layout_options_init; NULL means defaults.
@@ -143,9 +145,9 @@ ZCX_API void zcx_layout_options_init(zcx_layout_options_t* options);
 /// AoS -> SoA: converts `n` records at `records` (host memory, any alignment, n *
 /// record_size bytes, borrowed for the call) into a new record batch with the layout's
 /// schema. The caller releases *out.
+/// Threads that cannot start are not an error: the calling thread does their share.
 /// @return 0; EINVAL (NULL layout/out, NULL records with n > 0, negative n, a layout without
-///   fields, bad options, sizes that overflow); ENOMEM (the resource failed; nothing leaks);
-///   EAGAIN never (threads that cannot start are replaced by the calling thread).
+///   fields, bad options, sizes that overflow); ENOMEM (the resource failed; nothing leaks).
 ZCX_API ZCX_NODISCARD int zcx_layout_to_batch(const zcx_layout_t* layout, const void* records,
                                               int64_t n, const zcx_layout_options_t* options,
                                               zcx_batch_t** out, zcx_error_t* err);

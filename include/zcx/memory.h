@@ -219,10 +219,15 @@ typedef struct zcx_pool_options {
   size_t initial_size;       ///< bytes drawn from upstream at creation (0: none until needed)
   size_t maximum_size;       ///< most bytes ever held from upstream (0: no limit)
   size_t min_chunk_size;     ///< smallest chunk drawn from upstream (default 2 MiB)
-  double growth_factor;      ///< each new chunk is at least this times the reserved total (default 1.0)
-  /// After a synchronous free leaves a chunk wholly free while more than this many bytes are
-  /// cached, the chunk goes back upstream (default SIZE_MAX: keep everything until
-  /// zcx_pool_mr_trim or destruction; 0: give chunks back as soon as they are free).
+  /// Each new chunk is at least this times what stays reserved beside it (default 0.5), except
+  /// for a request of at least min_chunk_size and an eighth of what is reserved, which gets a
+  /// chunk of just its size: growth stays geometric (few upstream calls) while big blocks
+  /// leave no slack reserved beside them.
+  double growth_factor;
+  /// After a free leaves a chunk wholly free while more than this many bytes are cached, the
+  /// chunk goes back upstream: a synchronous free, or blocks freed on a stream once their
+  /// event has completed (seen at the next free or trim). Default SIZE_MAX: keep everything
+  /// until zcx_pool_mr_trim or destruction; 0: give chunks back as soon as they are free.
   size_t release_threshold;
   /// Requests up to this size (and alignment up to 64) use size classes (default 4 KiB;
   /// 0 off; values above 64 KiB count as 64 KiB).
@@ -234,7 +239,12 @@ ZCX_API void zcx_pool_options_init(zcx_pool_options_t* options);
 /// A stream-ordered pool that sub-allocates chunks drawn from `upstream` (retained; NULL
 /// means a new system resource). Coalescing good fit (two-level segregated fit, O(1)) with
 /// size classes for small blocks; its bookkeeping lives outside the memory it manages, so it
-/// serves device and shared memory too. Thread-safe (one mutex). Freed and cached blocks are
+/// serves device and shared memory too. Large blocks freed synchronously are kept apart for
+/// a while, so that a request of about the same size (same size bin, at most 1/16 larger)
+/// takes one back in O(1); they are merged with their neighbours as soon as a request finds
+/// none of them fitting, before the pool grows, and on statistics and trim, so placement,
+/// statistics and growth are as if every free merged at once. When the pool must grow,
+/// chunks that hold no block are folded into the new chunk (given back once it is drawn). Thread-safe (one mutex). Freed and cached blocks are
 /// poisoned for ASan and valgrind (host-accessible devices only; a block freed on a stream
 /// once its event has completed). When nothing fits and the upstream refuses or
 /// maximum_size is reached, an allocation waits for the pending frees of other streams and

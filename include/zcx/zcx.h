@@ -12,9 +12,11 @@
 #include "zcx/buffer.h"
 #include "zcx/array.h"
 #include "zcx/tensor.h"
+#include "zcx/layout.h"
 #include "zcx/dlpack.h"
 #include "zcx/cdata.h"
 #include "zcx/json.h"
 #include "zcx/ipc.h"
+#include "zcx/shm.h"
 
 #endif  // ZCX_ZCX_H

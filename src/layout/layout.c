@@ -181,8 +181,9 @@ int zcx_layout_add_field_type(zcx_layout_t* layout, const char* name, zcx_type_t
   }
   if (!zcxi_add_i64(offset, byte_size, &end) || end > layout->record_size) {
     return zcx_error_fail(err, EINVAL,
-                          "field '%s': bytes [%lld, %lld) leave the record of %lld bytes", name,
-                          (long long)offset, (long long)offset + (long long)byte_size,
+                          "field '%s': %lld bytes at offset %lld leave the record of %lld "
+                          "bytes",
+                          name, (long long)byte_size, (long long)offset,
                           (long long)layout->record_size);
   }
   for (int32_t i = 0; i < layout->num_fields; i++) {
@@ -222,6 +223,7 @@ int zcx_layout_add_field_type(zcx_layout_t* layout, const char* name, zcx_type_t
   f->value_size = value_size;
   f->byte_size = byte_size;
   f->is_bool = value_type->id == ZCX_TYPE_BOOL;
+  f->is_list = type->id == ZCX_TYPE_FIXED_SIZE_LIST;
   layout->covered_bytes += byte_size;
   return 0;
 }
@@ -315,7 +317,7 @@ int zcxi_layout_read_options(const zcx_layout_options_t* options, const char* wh
                           where, (unsigned)options->size);
   }
   const uint32_t known = ZCX_LAYOUT_CONTIGUOUS | ZCX_LAYOUT_NULLS_AS_ZEROS |
-                         ZCX_LAYOUT_CACHED_STORES;
+                         ZCX_LAYOUT_STREAM_STORES;
   if ((options->flags & ~known) != 0) {
     return zcx_error_fail(err, EINVAL, "%s: unknown option flags 0x%x", where,
                           (unsigned)(options->flags & ~known));

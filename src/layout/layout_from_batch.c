@@ -19,6 +19,7 @@ typedef struct source_plan {
   int64_t validity_offset;    // bit of record 0
   const uint8_t* values_validity;  // fixed-size arrays: the child's validity, or NULL
   int64_t values_validity_offset;  // bit of record 0's first value
+  bool in_run;                     // moved by a vector run
 } source_plan_t;
 
 typedef struct from_job {
@@ -29,6 +30,8 @@ typedef struct from_job {
   bool nt;
   bool gaps;  // some bytes of a record belong to no field
   const source_plan_t* sources;
+  const zcxi_layout_run_t* runs;
+  int32_t num_runs;
 } from_job_t;
 
 static const uint8_t* buffer_bytes(const zcx_array_t* a, int32_t i) {
@@ -65,13 +68,24 @@ static void zero_nulls(const zcxi_layout_field_t* f, const source_plan_t* s, int
 // Writes every field of records [r0, r0 + m) into dst (record r0 at dst).
 static void fill_records(const from_job_t* job, int64_t r0, int64_t m, uint8_t* dst) {
   int64_t stride = job->layout->record_size;
+  for (int32_t r = 0; r < job->num_runs; r++) {
+    const zcxi_layout_run_t* run = &job->runs[r];
+    if (run->w == 0) {
+      continue;
+    }
+    const uint8_t* src[4];
+    for (int32_t k = 0; k < run->g; k++) {
+      src[k] = job->sources[run->fields[k]].values + r0 * run->w;
+    }
+    zcxi_layout_merge(src, run->w, run->g, m, dst + run->offset, stride);
+  }
   for (int32_t j = 0; j < job->layout->num_fields; j++) {
     const zcxi_layout_field_t* f = &job->layout->fields[j];
     const source_plan_t* s = &job->sources[j];
     if (f->is_bool) {
       zcxi_layout_unpack_bools(s->bits, s->bit_offset + r0 * f->count, f->count, m,
                                dst + f->offset, stride);
-    } else {
+    } else if (!s->in_run) {
       zcxi_layout_scatter(s->values + r0 * f->byte_size, f->byte_size, m, dst + f->offset,
                           stride);
     }
@@ -94,6 +108,16 @@ static void from_task(void* ctx, int64_t index) {
         memset(dst, 0, (size_t)stride);
       }
       fill_records(job, r, 1, dst);
+    }
+    return;
+  }
+  if (!job->nt && !job->gaps) {
+    // Every byte is a field's: write the records in place, a tile at a time so that the
+    // tile's lines stay in L1 while its fields arrive.
+    int64_t tile = ZCXI_STAGE_BYTES / stride;
+    for (int64_t t = r0; t < r1; t += tile) {
+      int64_t m = r1 - t < tile ? r1 - t : tile;
+      fill_records(job, t, m, job->records + t * stride);
     }
     return;
   }
@@ -140,7 +164,7 @@ static int plan_source(const zcxi_layout_field_t* f, const zcx_array_t* col, int
   char got[128];
   const zcx_type_t* ct = col->type;
   bool ok;
-  if (f->count == 1 && f->type->id != ZCX_TYPE_FIXED_SIZE_LIST) {
+  if (!f->is_list) {
     ok = zcx_type_equal(ct, f->type);
   } else {
     ok = ct->id == ZCX_TYPE_FIXED_SIZE_LIST && ct->fixed_size == f->count &&
@@ -167,7 +191,7 @@ static int plan_source(const zcxi_layout_field_t* f, const zcx_array_t* col, int
   int64_t nulls = count_nulls(s->validity, col->offset, n);
   const zcx_array_t* values = col;
   int64_t first = col->offset;  // index of record 0's first value in `values`
-  if (f->type->id == ZCX_TYPE_FIXED_SIZE_LIST) {
+  if (f->is_list) {
     values = col->children[0];
     int64_t need = 0;
     if (!zcxi_mul_i64(col->offset + n, f->count, &need) || values->length < need) {
@@ -247,13 +271,29 @@ int zcx_layout_from_batch(const zcx_layout_t* layout, const zcx_batch_t* batch,
       return rc;
     }
   }
+  zcxi_layout_run_t* runs = calloc((size_t)layout->num_fields, sizeof(*runs));
+  int32_t* order = calloc((size_t)layout->num_fields, sizeof(*order));
+  if (runs == NULL || order == NULL) {
+    free(runs);
+    free(order);
+    free(sources);
+    return zcx_error_fail(err, ENOMEM, "zcx_layout_from_batch: out of memory");
+  }
+  int32_t num_runs = zcxi_layout_plan_runs(layout, order, runs);
+  for (int32_t r = 0; r < num_runs; r++) {
+    for (int32_t k = 0; k < runs[r].g && runs[r].w != 0; k++) {
+      sources[runs[r].fields[k]].in_run = true;
+    }
+  }
   from_job_t job = {
       .layout = layout,
       .records = out_records,
       .n = n,
-      .nt = (opts.flags & ZCX_LAYOUT_CACHED_STORES) == 0 && zcxi_layout_use_nt(out_bytes),
+      .nt = (opts.flags & ZCX_LAYOUT_STREAM_STORES) != 0 && zcxi_layout_use_nt(out_bytes),
       .gaps = layout->covered_bytes < layout->record_size,
       .sources = sources,
+      .runs = runs,
+      .num_runs = num_runs,
   };
   int32_t threads = zcxi_layout_threads_for(opts.threads, out_bytes);
   int64_t tasks = threads > 1 ? (int64_t)threads * 4 : 1;
@@ -262,6 +302,8 @@ int zcx_layout_from_batch(const zcx_layout_t* layout, const zcx_batch_t* batch,
     job.chunk = 64;
   }
   zcxi_layout_parallel_for(threads, (n + job.chunk - 1) / job.chunk, from_task, &job);
+  free(runs);
+  free(order);
   free(sources);
   return 0;
 }

@@ -24,6 +24,7 @@ typedef struct zcxi_layout_field {
   int32_t value_size;      // bytes of one value in the record (bool: 1)
   int64_t byte_size;       // count * value_size
   bool is_bool;            // values are bytes in the record and bits in the column
+  bool is_list;            // the column is a fixed-size list (even of one value)
 } zcxi_layout_field_t;
 
 struct zcx_layout {
@@ -79,6 +80,33 @@ bool zcxi_layout_use_nt(int64_t bytes);
 // Sets the output size from which copies are non-temporal (tests use 1 to cover those paths
 // with small inputs); 0 goes back to the last-level cache size.
 void zcxi_layout_set_nt_threshold(int64_t bytes);
+
+// ---------------------------------------------------------------------------------------------
+// Defined in src/layout/layout_runs.c
+
+// A run of fields that one kernel moves together: g adjacent scalar fields of w bytes (w 4
+// with g 1, 2 or 4; w 8 with g 1 or 2), or one field of any other kind (w 0, g 1).
+typedef struct zcxi_layout_run {
+  int32_t fields[4];  // layout field indices, in offset order
+  int32_t g;
+  int32_t w;
+  int64_t offset;     // of the first field in the record
+} zcxi_layout_run_t;
+
+// Splits the layout's fields into runs. `order` (num_fields entries, scratch) and `runs`
+// (num_fields entries) are the caller's. Returns the number of runs.
+int32_t zcxi_layout_plan_runs(const zcx_layout_t* layout, int32_t* order,
+                              zcxi_layout_run_t* runs);
+
+// AoS -> SoA of a vector run over m records: `src` is the run in the first record, dst[j]
+// the column of its field j at that record (16-byte aligned when `nt`: non-temporal stores).
+void zcxi_layout_split(const uint8_t* src, int64_t stride, int32_t w, int32_t g, int64_t m,
+                       uint8_t* const* dst, bool nt);
+
+// SoA -> AoS of a vector run: src[j] is the column of field j at the first record, `dst` the
+// run in the first record.
+void zcxi_layout_merge(const uint8_t* const* src, int32_t w, int32_t g, int64_t m, uint8_t* dst,
+                       int64_t stride);
 
 // ---------------------------------------------------------------------------------------------
 // Defined in src/layout/layout_workers.c

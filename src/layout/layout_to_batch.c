@@ -27,6 +27,8 @@ typedef struct to_job {
   int64_t tile;   // records per tile: a multiple of 64
   bool nt;
   column_plan_t* columns;
+  const zcxi_layout_run_t* runs;
+  int32_t num_runs;
 } to_job_t;
 
 // Converts records [r0, r1) of one field, r0 a multiple of 64.
@@ -66,8 +68,20 @@ static void to_task(void* ctx, int64_t index) {
   int64_t r1 = r0 + job->chunk < job->n ? r0 + job->chunk : job->n;
   for (int64_t t = r0; t < r1; t += job->tile) {
     int64_t m = r1 - t < job->tile ? r1 - t : job->tile;
-    for (int32_t j = 0; j < job->layout->num_fields; j++) {
-      convert_field(job, &job->layout->fields[j], &job->columns[j], t, m);
+    const uint8_t* tile = job->records + t * job->layout->record_size;
+    for (int32_t r = 0; r < job->num_runs; r++) {
+      const zcxi_layout_run_t* run = &job->runs[r];
+      if (run->w == 0) {
+        int32_t j = run->fields[0];
+        convert_field(job, &job->layout->fields[j], &job->columns[j], t, m);
+        continue;
+      }
+      uint8_t* dst[4];
+      for (int32_t k = 0; k < run->g; k++) {
+        dst[k] = job->columns[run->fields[k]].dst + t * run->w;
+      }
+      zcxi_layout_split(tile + run->offset, job->layout->record_size, run->w, run->g, m, dst,
+                        job->nt);
     }
   }
   if (job->nt) {
@@ -129,7 +143,7 @@ static int allocate_columns(const zcx_layout_t* layout, const zcx_layout_options
 static int make_column(const zcxi_layout_field_t* f, int64_t n, zcx_buffer_t* values,
                        zcx_array_t** out, zcx_error_t* err) {
   zcx_buffer_t* buffers[2] = {NULL, values};
-  if (f->count == 1) {
+  if (!f->is_list) {
     return zcx_array_create(f->type, n, 0, 0, buffers, 2, NULL, 0, NULL, out, err);
   }
   zcx_array_t* child = NULL;
@@ -165,9 +179,11 @@ int zcx_layout_to_batch(const zcx_layout_t* layout, const void* records, int64_t
   int32_t k = layout->num_fields;
   column_plan_t* columns = calloc((size_t)k, sizeof(*columns));
   zcx_array_t** arrays = calloc((size_t)k, sizeof(*arrays));
+  zcxi_layout_run_t* runs = calloc((size_t)k, sizeof(*runs));
+  int32_t* order = calloc((size_t)k, sizeof(*order));
   int rc = 0;
   int64_t total = 0;
-  if (columns == NULL || arrays == NULL) {
+  if (columns == NULL || arrays == NULL || runs == NULL || order == NULL) {
     rc = zcx_error_fail(err, ENOMEM, "zcx_layout_to_batch: out of memory");
   }
   if (rc == 0) {
@@ -186,8 +202,10 @@ int zcx_layout_to_batch(const zcx_layout_t* layout, const void* records, int64_t
         .records = records,
         .n = n,
         .tile = zcxi_layout_tile_records(layout->record_size),
-        .nt = (opts.flags & ZCX_LAYOUT_CACHED_STORES) == 0 && zcxi_layout_use_nt(total),
+        .nt = (opts.flags & ZCX_LAYOUT_STREAM_STORES) != 0 && zcxi_layout_use_nt(total),
         .columns = columns,
+        .runs = runs,
+        .num_runs = zcxi_layout_plan_runs(layout, order, runs),
     };
     int32_t threads = zcxi_layout_threads_for(opts.threads, in_bytes);
     // A few tasks per thread balance threads that a busy machine slows down.
@@ -218,6 +236,8 @@ int zcx_layout_to_batch(const zcx_layout_t* layout, const void* records, int64_t
   }
   free(columns);
   free(arrays);
+  free(runs);
+  free(order);
   zcx_schema_release(schema);
   return rc;
 }

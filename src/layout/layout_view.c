@@ -85,7 +85,7 @@ int zcx_layout_field_view(const zcx_layout_t* layout, const char* name, zcx_buff
   int64_t stride = layout->record_size / w;
   int64_t shape[2] = {n, f->count};
   int64_t strides[2] = {stride, 1};
-  int32_t ndim = f->count == 1 && f->type->id != ZCX_TYPE_FIXED_SIZE_LIST ? 1 : 2;
+  int32_t ndim = f->is_list ? 2 : 1;
   // An empty view still needs a data pointer inside the buffer.
   uint8_t* data = base + (n > 0 || f->offset <= size ? f->offset : 0);
   int rc = zcx_tensor_create(records, data, dtype, ndim, shape, strides, 0, out, err);
