@@ -9,8 +9,16 @@
 
 #if defined(ZCX_HAVE_BENCH)
 
+#include <limits.h>
+#include <time.h>
+
 #include "alloc/alloc.h"
+#include "layout/layout.h"
+#include "bench_claims.h"
+#include "bench_plot.h"
 #include "cdata/cdata.h"
+#include "exchange/exchange.h"
+#include "ipc/ipc.h"
 #include "harness.h"
 #include "json_writer.h"
 
@@ -28,14 +36,21 @@ static const suite_t kSuites[] = {
     {"alloc", "training loop, random sizes, 2 threads, cached blocks: zcx pool vs allocators",
      zcxb_alloc_run, zcxb_alloc_worker,
      "case impl median_s ratio_vs_zcx alloc_share page_faults peak_rss_bytes"},
+    {"layout", "AoS <-> SoA of 24-byte records vs memcpy, a naive loop and NumPy; C Data exchange",
+     zcxb_layout_run, NULL, "case impl threads records median_s gbps ratio_vs_memcpy ratio_vs_numpy"},
     {"cdata", "Arrow C Data export+import of a batch: ns per column at 1 K and 100 M rows",
      zcxb_cdata_run, NULL, "case rows columns ns_per_column ratio_vs_1k"},
+    {"ipc", "Arrow IPC write/read of a 1 GiB table: file, memory, shm, pipe, compression",
+     zcxb_ipc_run, NULL, "case bytes median_s gbps baseline ratio"},
+    {"exchange", "DLPack hand-over zcx/NumPy/PyTorch vs copies; NumPy temporaries with a pool",
+     zcxb_exchange_run, NULL,
+     "case impl size_bytes handover_us copy_us ratio median_s page_faults zero_copy"},
 };
 #define SUITE_COUNT (sizeof(kSuites) / sizeof(kSuites[0]))
 
 void zcxt_usage_bench(FILE* out) {
   fprintf(out,
-          "usage: zcx bench SUITE|all [--quick] [--json FILE]\n"
+          "usage: zcx bench SUITE|all [--quick] [--json FILE] [--plot DIR]\n"
           "\n"
           "Runs benchmarks side by side with the baselines this machine has and reports\n"
           "medians, ratios and the machine. Progress goes to stderr.\n"
@@ -50,6 +65,9 @@ void zcxt_usage_bench(FILE* out) {
           "options:\n"
           "  --quick      a short run with small sizes (for tests)\n"
           "  --json FILE  also write the results as JSON ('-' for stdout)\n"
+          "  --plot DIR   also draw them as charts, DIR/SUITE.png and .svg (needs Python's\n"
+          "               matplotlib; the JSON goes to DIR/results.json unless --json names\n"
+          "               a file)\n"
           "  -h, --help   this text\n");
 }
 
@@ -113,8 +131,13 @@ static void print_table(FILE* out, const suite_t* s, const zcxb_report_t* rep) {
   }
 }
 
-static void json_row(zcxt_json_t* w, const zcxb_row_t* row) {
+// One result row; a row that does not name its suite gets "bench": SUITE, so that every
+// row of the JSON says where it comes from (the charts of --plot group rows by it).
+static void json_row(zcxt_json_t* w, const char* suite, const zcxb_row_t* row) {
   zcxt_json_begin_object(w);
+  if (zcxb_row_get(row, "bench") == NULL) {
+    zcxt_json_kv_string(w, "bench", suite);
+  }
   for (int i = 0; i < row->count; i++) {
     const zcxb_field_t* f = &row->fields[i];
     zcxt_json_key(w, f->key);
@@ -154,16 +177,29 @@ static int write_json(const char* path, const zcxb_machine_t* m, bool quick,
   zcxt_json_kv_string(&w, "kernel", m->kernel);
   zcxt_json_kv_string(&w, "libc", m->libc);
   zcxt_json_kv_string(&w, "transparent_hugepages", m->thp);
+  char date[32];
+  time_t now = time(NULL);
+  struct tm tm_now;
+  strftime(date, sizeof(date), "%Y-%m-%d %H:%M", localtime_r(&now, &tm_now));
+  zcxt_json_kv_string(&w, "date", date);
   zcxt_json_end_object(&w);
   zcxt_json_kv_bool(&w, "quick", quick);
   zcxt_json_key(&w, "results");
   zcxt_json_begin_array(&w);
   for (size_t s = 0; s < n; s++) {
     for (size_t r = 0; r < reports[s].row_count; r++) {
-      json_row(&w, &reports[s].rows[r]);
+      json_row(&w, suites[s]->name, &reports[s].rows[r]);
     }
   }
   zcxt_json_end_array(&w);
+  const char* names[SUITE_COUNT];
+  for (size_t s = 0; s < n; s++) {
+    names[s] = suites[s]->name;
+  }
+  zcxt_claim_t claims[ZCXT_CLAIM_COUNT];
+  zcxt_bench_claims(names, reports, n, claims);
+  zcxt_json_key(&w, "claims");
+  zcxt_bench_json_claims(&w, claims);
   zcxt_json_key(&w, "notes");
   zcxt_json_begin_array(&w);
   for (size_t s = 0; s < n; s++) {
@@ -186,6 +222,7 @@ static int write_json(const char* path, const zcxb_machine_t* m, bool quick,
 int zcxt_cmd_bench(int argc, char** argv) {
   const char* target = NULL;
   const char* json_path = NULL;
+  const char* plot_dir = NULL;
   const char* worker_args[2] = {NULL, NULL};
   bool quick = false;
   bool worker = false;
@@ -202,6 +239,11 @@ int zcxt_cmd_bench(int argc, char** argv) {
         return zcxt_usage_error("bench", "option --json needs a FILE");
       }
       json_path = v;
+    } else if (zcxt_opt_value(argc, argv, &i, "--plot", &v)) {
+      if (v == NULL || v[0] == '\0') {
+        return zcxt_usage_error("bench", "option --plot needs a DIR");
+      }
+      plot_dir = v;
     } else if (strcmp(a, "--worker") == 0) {
       if (i + 2 >= argc) {
         return zcxt_usage_error("bench", "option --worker needs two arguments");
@@ -242,6 +284,12 @@ int zcxt_cmd_bench(int argc, char** argv) {
       suites[n++] = &kSuites[i];
     }
   }
+  // Whatever --plot needs is checked before the benchmarks run.
+  char plot_script[PATH_MAX + 128] = "";
+  if (plot_dir != NULL && zcxt_bench_plot_prepare(plot_dir, plot_script,
+                                                  sizeof(plot_script)) != ZCXT_EXIT_OK) {
+    return ZCXT_EXIT_FAILURE;
+  }
   zcxb_machine_t machine;
   zcxb_machine_describe(&machine);
   print_machine(stdout, &machine);
@@ -250,16 +298,44 @@ int zcxt_cmd_bench(int argc, char** argv) {
   memset(reports, 0, sizeof(reports));
   zcxb_options_t options = {.quick = quick, .progress = stderr, .self_exe = NULL};
   int rc = ZCXT_EXIT_OK;
+  size_t done = 0;
   for (size_t s = 0; s < n && rc == ZCXT_EXIT_OK; s++) {
     if (suites[s]->run(&options, &reports[s], &err) != 0) {
       rc = zcxt_fail("bench", "%s: %s", suites[s]->name, err.message);
       break;
     }
+    done++;
+  }
+  // The report: the machine (above), the claims the rows support (for several suites),
+  // then the tables of the suites that ran.
+  const char* names[SUITE_COUNT];
+  for (size_t s = 0; s < n; s++) {
+    names[s] = suites[s]->name;
+  }
+  if (n > 1) {
+    zcxt_claim_t claims[ZCXT_CLAIM_COUNT];
+    zcxt_bench_claims(names, reports, done, claims);
+    zcxt_bench_print_claims(stdout, claims);
+  }
+  for (size_t s = 0; s < done; s++) {
     printf("\n%s:\n", suites[s]->name);
     print_table(stdout, suites[s], &reports[s]);
   }
   if (rc == ZCXT_EXIT_OK && json_path != NULL) {
     rc = write_json(json_path, &machine, quick, reports, suites, n);
+  }
+  if (rc == ZCXT_EXIT_OK && plot_dir != NULL) {
+    // The chart script reads the JSON from a file: --json's, or DIR/results.json.
+    char rows[PATH_MAX + 32];
+    if (json_path != NULL && strcmp(json_path, "-") != 0) {
+      snprintf(rows, sizeof(rows), "%s", json_path);
+    } else {
+      snprintf(rows, sizeof(rows), "%s/results.json", plot_dir);
+      rc = write_json(rows, &machine, quick, reports, suites, n);
+    }
+    if (rc == ZCXT_EXIT_OK) {
+      rc = zcxt_bench_plot(plot_script, rows, plot_dir);
+    }
   }
   for (size_t s = 0; s < n; s++) {
     zcxb_report_free(&reports[s]);
@@ -271,7 +347,7 @@ int zcxt_cmd_bench(int argc, char** argv) {
 
 void zcxt_usage_bench(FILE* out) {
   fprintf(out,
-          "usage: zcx bench SUITE|all [--quick] [--json FILE]\n"
+          "usage: zcx bench SUITE|all [--quick] [--json FILE] [--plot DIR]\n"
           "\n"
           "This zcx was built without the benchmarks (configure with -DZCX_BUILD_BENCH=ON).\n");
 }

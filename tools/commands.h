@@ -47,4 +47,20 @@ void zcxt_usage_demo(FILE* out);
 int zcxt_cmd_bench(int argc, char** argv);
 void zcxt_usage_bench(FILE* out);
 
+/// `zcx inspect PATH [--json]`: the layout of an Arrow IPC file or stream.
+int zcxt_cmd_inspect(int argc, char** argv);
+void zcxt_usage_inspect(FILE* out);
+
+/// `zcx cat PATH [--head N] [--format table|ndjson]`: the rows of an Arrow IPC input.
+int zcxt_cmd_cat(int argc, char** argv);
+void zcxt_usage_cat(FILE* out);
+
+/// `zcx validate PATH`: full validation of an Arrow IPC input (exit 0 valid, 1 invalid).
+int zcxt_cmd_validate(int argc, char** argv);
+void zcxt_usage_validate(FILE* out);
+
+/// `zcx convert IN OUT [--format file|stream] [--compression none|lz4|zstd]`.
+int zcxt_cmd_convert(int argc, char** argv);
+void zcxt_usage_convert(FILE* out);
+
 #endif  // ZCX_TOOLS_COMMANDS_H

@@ -16,6 +16,13 @@ static const zcxt_command_t kCommands[] = {
      zcxt_usage_replay},
     {"bench", "run the benchmarks against the baselines this machine has", zcxt_cmd_bench,
      zcxt_usage_bench},
+    {"inspect", "show the layout of an Arrow IPC file or stream", zcxt_cmd_inspect,
+     zcxt_usage_inspect},
+    {"cat", "print the rows of an Arrow IPC file or stream", zcxt_cmd_cat, zcxt_usage_cat},
+    {"validate", "check an Arrow IPC file or stream completely", zcxt_cmd_validate,
+     zcxt_usage_validate},
+    {"convert", "rewrite Arrow IPC as a file or stream, with or without compression",
+     zcxt_cmd_convert, zcxt_usage_convert},
 };
 
 static const size_t kCommandCount = sizeof(kCommands) / sizeof(kCommands[0]);
