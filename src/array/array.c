@@ -137,28 +137,43 @@ static int make_nulls(zcx_type_t* type, int64_t length, zcx_mr_t* mr, zcx_array_
                       zcx_error_t* err);
 
 // Fills the buffers and children of `a` (already allocated for the storage layout).
+// `count` elements of `width` bytes, or EINVAL when that overflows.
+static int elems_size(int64_t count, int64_t width, int64_t* out, zcx_error_t* err) {
+  if (!zcxi_mul_i64(count, width, out)) {
+    return zcx_error_fail(err, EINVAL, "make_nulls: %lld elements of %lld bytes overflow",
+                          (long long)count, (long long)width);
+  }
+  return 0;
+}
+
 static int fill_nulls(zcx_array_t* a, const zcx_type_t* st, int64_t length, zcx_mr_t* mr,
                       zcx_error_t* err) {
+  if (length == INT64_MAX) {
+    return zcx_error_fail(err, EINVAL, "make_nulls: length %lld is too large", (long long)length);
+  }
   int64_t n1 = length + 1;
+  int64_t size;
   if (zcxi_id_has_validity(st->id) && st->id != ZCX_TYPE_NA) {
-    ZCX_RETURN_IF_ERROR(zeroed(mr, zcxi_bytes_for_bits(length), &a->buffers[0], err));
+    ZCX_RETURN_IF_ERROR(zeroed(mr, zcxi_bits_bytes(length), &a->buffers[0], err));
   }
   switch (st->id) {
     case ZCX_TYPE_NA:
       return 0;
     case ZCX_TYPE_BOOL:
-      return zeroed(mr, zcxi_bytes_for_bits(length), &a->buffers[1], err);
+      return zeroed(mr, zcxi_bits_bytes(length), &a->buffers[1], err);
     case ZCX_TYPE_BINARY:
     case ZCX_TYPE_STRING:
     case ZCX_TYPE_LARGE_BINARY:
     case ZCX_TYPE_LARGE_STRING: {
       int64_t w = (st->id == ZCX_TYPE_BINARY || st->id == ZCX_TYPE_STRING) ? 4 : 8;
-      ZCX_RETURN_IF_ERROR(zeroed(mr, n1 * w, &a->buffers[1], err));
+      ZCX_RETURN_IF_ERROR(elems_size(n1, w, &size, err));
+      ZCX_RETURN_IF_ERROR(zeroed(mr, size, &a->buffers[1], err));
       return zeroed(mr, 0, &a->buffers[2], err);
     }
     case ZCX_TYPE_BINARY_VIEW:
     case ZCX_TYPE_STRING_VIEW:
-      return zeroed(mr, length * 16, &a->buffers[1], err);
+      ZCX_RETURN_IF_ERROR(elems_size(length, 16, &size, err));
+      return zeroed(mr, size, &a->buffers[1], err);
     case ZCX_TYPE_LIST:
     case ZCX_TYPE_LARGE_LIST:
     case ZCX_TYPE_MAP:
@@ -167,9 +182,10 @@ static int fill_nulls(zcx_array_t* a, const zcx_type_t* st, int64_t length, zcx_
       bool large = st->id == ZCX_TYPE_LARGE_LIST || st->id == ZCX_TYPE_LARGE_LIST_VIEW;
       bool view = st->id == ZCX_TYPE_LIST_VIEW || st->id == ZCX_TYPE_LARGE_LIST_VIEW;
       int64_t w = large ? 8 : 4;
-      ZCX_RETURN_IF_ERROR(zeroed(mr, (view ? length : n1) * w, &a->buffers[1], err));
+      ZCX_RETURN_IF_ERROR(elems_size(view ? length : n1, w, &size, err));
+      ZCX_RETURN_IF_ERROR(zeroed(mr, size, &a->buffers[1], err));
       if (view) {
-        ZCX_RETURN_IF_ERROR(zeroed(mr, length * w, &a->buffers[2], err));
+        ZCX_RETURN_IF_ERROR(zeroed(mr, size, &a->buffers[2], err));
       }
       return make_nulls(st->children[0]->type, 0, mr, &a->children[0], err);
     }
@@ -197,7 +213,8 @@ static int fill_nulls(zcx_array_t* a, const zcx_type_t* st, int64_t length, zcx_
         memset(zcx_buffer_data(a->buffers[0]), st->type_codes[0], (size_t)length);
       }
       if (dense) {
-        ZCX_RETURN_IF_ERROR(zeroed(mr, length * 4, &a->buffers[1], err));
+        ZCX_RETURN_IF_ERROR(elems_size(length, 4, &size, err));
+        ZCX_RETURN_IF_ERROR(zeroed(mr, size, &a->buffers[1], err));
       }
       for (int32_t i = 0; i < st->num_children; i++) {
         int64_t n = !dense ? length : (i == 0 && length > 0) ? 1 : 0;
@@ -236,18 +253,13 @@ static int fill_nulls(zcx_array_t* a, const zcx_type_t* st, int64_t length, zcx_
       return make_nulls(st->children[1]->type, runs, mr, &a->children[1], err);
     }
     case ZCX_TYPE_DICTIONARY: {
-      int64_t w = st->index_type->bit_width / 8;
-      ZCX_RETURN_IF_ERROR(zeroed(mr, length * w, &a->buffers[1], err));
+      ZCX_RETURN_IF_ERROR(elems_size(length, st->index_type->bit_width / 8, &size, err));
+      ZCX_RETURN_IF_ERROR(zeroed(mr, size, &a->buffers[1], err));
       return make_nulls(st->value_type, 0, mr, &a->dictionary, err);
     }
     default: {
       // Every other type is fixed width.
-      int64_t w = zcx_type_byte_width(st);
-      int64_t size;
-      if (!zcxi_mul_i64(length, w, &size)) {
-        return zcx_error_fail(err, EINVAL, "make_nulls: %lld values of %lld bytes overflow",
-                              (long long)length, (long long)w);
-      }
+      ZCX_RETURN_IF_ERROR(elems_size(length, zcx_type_byte_width(st), &size, err));
       return zeroed(mr, size, &a->buffers[1], err);
     }
   }
@@ -380,6 +392,59 @@ int64_t zcxi_ree_physical_index(const zcx_array_t* ree, int64_t i) {
   return lo;
 }
 
+// The logical end (relative to the offset) of run `phys`.
+static int64_t ree_run_end(const zcx_array_t* ree, int64_t phys) {
+  const zcx_array_t* ends = ree->children[0];
+  return zcxi_read_int(ends->type->id, zcxi_array_buf(ends, 1), ends->offset + phys) -
+         ree->offset;
+}
+
+void zcxi_ree_cursor_init(zcxi_ree_cursor_t* c, const zcx_array_t* ree) {
+  c->ree = ree;
+  c->phys = -1;
+  c->start = 0;
+  c->end = 0;
+}
+
+int64_t zcxi_ree_cursor_seek(zcxi_ree_cursor_t* c, int64_t i) {
+  if (c->phys >= 0 && i >= c->start && i < c->end) {
+    return c->phys;
+  }
+  int64_t runs = c->ree->children[0]->length;
+  if (c->phys >= 0 && i == c->end && c->phys + 1 < runs) {
+    // The next run, if the run ends really increase there (only full validation checks
+    // that; otherwise the binary search below keeps every index in range).
+    int64_t next = ree_run_end(c->ree, c->phys + 1);
+    if (next > c->end) {
+      c->phys++;
+      c->start = c->end;
+      c->end = next;
+      return c->phys;
+    }
+  }
+  c->phys = zcxi_ree_physical_index(c->ree, i);
+  c->start = i;
+  c->end = c->phys < runs ? ree_run_end(c->ree, c->phys) : i + 1;
+  if (c->end <= i) {
+    c->end = i + 1;
+  }
+  return c->phys;
+}
+
+bool zcxi_array_on_host_deep(const zcx_array_t* a) {
+  for (int32_t i = 0; i < a->num_buffers; i++) {
+    if (a->buffers[i] != NULL && !zcx_device_is_host_accessible(zcx_buffer_device(a->buffers[i]))) {
+      return false;
+    }
+  }
+  for (int32_t i = 0; i < a->num_children; i++) {
+    if (!zcxi_array_on_host_deep(a->children[i])) {
+      return false;
+    }
+  }
+  return a->dictionary == NULL || zcxi_array_on_host_deep(a->dictionary);
+}
+
 bool zcx_array_is_null(const zcx_array_t* array, int64_t i) {
   const zcx_type_t* st = zcxi_storage_type(array->type);
   switch (st->id) {
@@ -394,7 +459,7 @@ bool zcx_array_is_null(const zcx_array_t* array, int64_t i) {
       }
       int64_t j = array->offset + i;
       if (st->id == ZCX_TYPE_DENSE_UNION) {
-        j = ((const int32_t*)zcxi_array_buf(array, 1))[array->offset + i];
+        j = zcxi_load_i32(zcxi_array_buf(array, 1), array->offset + i);
       }
       return zcx_array_is_null(array->children[c], j);
     }
@@ -499,15 +564,25 @@ double zcx_array_get_double(const zcx_array_t* array, int64_t i) {
   }
   const uint8_t* d = zcxi_array_buf(array, 1);
   int64_t j = array->offset + i;
+  // memcpy loads: imported buffers need not be aligned.
   switch (st->id) {
-    case ZCX_TYPE_HALF_FLOAT:
-      return zcxi_half_to_double(((const uint16_t*)d)[j]);
-    case ZCX_TYPE_FLOAT:
-      return ((const float*)d)[j];
-    case ZCX_TYPE_DOUBLE:
-      return ((const double*)d)[j];
+    case ZCX_TYPE_HALF_FLOAT: {
+      uint16_t h;
+      memcpy(&h, d + j * 2, 2);
+      return zcxi_half_to_double(h);
+    }
+    case ZCX_TYPE_FLOAT: {
+      float f;
+      memcpy(&f, d + j * 4, 4);
+      return f;
+    }
+    case ZCX_TYPE_DOUBLE: {
+      double v;
+      memcpy(&v, d + j * 8, 8);
+      return v;
+    }
     case ZCX_TYPE_UINT64:
-      return (double)((const uint64_t*)d)[j];
+      return (double)(uint64_t)zcxi_load_i64(d, j);
     default:
       return (double)zcx_array_get_int(array, i);
   }
@@ -532,19 +607,15 @@ void zcx_array_get_bytes(const zcx_array_t* array, int64_t i, const uint8_t** da
       zcx_array_get_bytes(array->children[1], zcxi_ree_physical_index(array, i), data, length);
       return;
     case ZCX_TYPE_BINARY:
-    case ZCX_TYPE_STRING: {
-      const int32_t* o = (const int32_t*)zcxi_array_buf(array, 1);
-      const uint8_t* d = zcxi_array_buf(array, 2);
-      *data = d != NULL ? d + o[j] : d;
-      *length = o[j + 1] - o[j];
-      return;
-    }
+    case ZCX_TYPE_STRING:
     case ZCX_TYPE_LARGE_BINARY:
     case ZCX_TYPE_LARGE_STRING: {
-      const int64_t* o = (const int64_t*)zcxi_array_buf(array, 1);
+      int64_t w = st->id == ZCX_TYPE_BINARY || st->id == ZCX_TYPE_STRING ? 4 : 8;
+      const uint8_t* o = zcxi_array_buf(array, 1);
       const uint8_t* d = zcxi_array_buf(array, 2);
-      *data = d != NULL ? d + o[j] : d;
-      *length = o[j + 1] - o[j];
+      int64_t start = zcxi_load_offset(o, w, j);
+      *data = d != NULL ? d + start : d;
+      *length = zcxi_load_offset(o, w, j + 1) - start;
       return;
     }
     case ZCX_TYPE_BINARY_VIEW:

@@ -7,6 +7,11 @@
 // Invariants: every buffer's capacity is a multiple of 64 bytes; bitmaps (validity, bool
 // values) grow zero-filled so that bits past the length are always 0; a validity bitmap
 // exists only once a null was appended; offset buffers get their leading 0 lazily.
+//
+// Failure atomicity: an append first reserves everything it will need (in this builder and,
+// for nested nulls, in its children) and only then writes, so that a failed append (ENOMEM,
+// EOVERFLOW, ERANGE, EINVAL) leaves the builder's contents as they were; only capacities
+// may have grown. A failed finish resets the whole builder tree.
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -307,14 +312,29 @@ int64_t zcx_builder_length(const zcx_builder_t* b) {
 
 static const char* type_name(const zcx_builder_t* b) { return zcx_type_id_name(b->type->id); }
 
+// Reserves room for `n` more offsets, plus the leading 0 when it is not written yet.
+static int offsets_reserve(zcx_builder_t* b, int64_t n, zcx_error_t* err) {
+  int64_t count;
+  int64_t bytes;
+  if (!zcxi_add_i64(n, b->data.size == 0 ? 1 : 0, &count) ||
+      !zcxi_mul_i64(count, b->elem_width, &bytes)) {
+    return zcx_error_fail(err, ENOMEM, "builder: %lld offsets overflow", (long long)n);
+  }
+  return zcxi_growbuf_reserve(&b->data, b->mr, bytes, err);
+}
+
+// Writes the leading 0 of an offsets buffer (room reserved by offsets_reserve).
+static void offsets_start_reserved(zcx_builder_t* b) {
+  if (b->data.size == 0) {
+    memset(b->data.data, 0, (size_t)b->elem_width);
+    b->data.size = b->elem_width;
+  }
+}
+
 // Writes the leading 0 of an offsets buffer.
 static int offsets_start(zcx_builder_t* b, zcx_error_t* err) {
-  if (b->data.size > 0) {
-    return 0;
-  }
-  ZCX_RETURN_IF_ERROR(zcxi_growbuf_reserve(&b->data, b->mr, b->elem_width, err));
-  memset(b->data.data, 0, (size_t)b->elem_width);
-  b->data.size = b->elem_width;
+  ZCX_RETURN_IF_ERROR(offsets_reserve(b, 0, err));
+  offsets_start_reserved(b);
   return 0;
 }
 
@@ -340,24 +360,40 @@ static int64_t offsets_last(const zcx_builder_t* b) {
   return x;
 }
 
-// Records validity for `n` new elements and adds them to the length.
-static int commit(zcx_builder_t* b, int64_t n, bool valid, zcx_error_t* err) {
+// Reserves the validity bits that commit_reserved will write for `n` new elements.
+static int commit_reserve(zcx_builder_t* b, int64_t n, bool valid, zcx_error_t* err) {
+  if (!b->has_validity && (valid || !zcxi_id_has_validity(b->st->id))) {
+    return 0;
+  }
+  int64_t total;
+  if (!zcxi_add_i64(b->length, n, &total)) {
+    return zcx_error_fail(err, ENOMEM, "builder: %lld + %lld elements overflow",
+                          (long long)b->length, (long long)n);
+  }
+  return bits_reserve(&b->validity, b->mr, total, err);
+}
+
+// Records validity for `n` new elements and adds them to the length (room reserved).
+static void commit_reserved(zcx_builder_t* b, int64_t n, bool valid) {
   if (!valid && !b->has_validity && zcxi_id_has_validity(b->st->id)) {
     // First null: the bitmap appears, all earlier elements valid.
-    ZCX_RETURN_IF_ERROR(bits_reserve(&b->validity, b->mr, b->length + n, err));
     bits_set_range(b->validity.data, 0, b->length);
     b->has_validity = true;
   }
-  if (b->has_validity) {
-    ZCX_RETURN_IF_ERROR(bits_reserve(&b->validity, b->mr, b->length + n, err));
-    if (valid) {
-      bits_set_range(b->validity.data, b->length, n);
-    }
+  if (b->has_validity && valid) {
+    bits_set_range(b->validity.data, b->length, n);
   }
   b->length += n;
   if (!valid) {
     b->null_count += n;
   }
+}
+
+// Records validity for `n` new elements and adds them to the length. On failure nothing
+// changed but capacity.
+static int commit(zcx_builder_t* b, int64_t n, bool valid, zcx_error_t* err) {
+  ZCX_RETURN_IF_ERROR(commit_reserve(b, n, valid, err));
+  commit_reserved(b, n, valid);
   return 0;
 }
 
@@ -522,11 +558,42 @@ int zcx_builder_append_bool(zcx_builder_t* b, bool v, zcx_error_t* err) {
   return 0;
 }
 
-// Appends the bytes of one view value.
+// Appends the bytes of one view value. Everything is reserved before anything is written.
 static int append_view(zcx_builder_t* b, const void* data, int64_t length, zcx_error_t* err) {
   if (length > INT32_MAX) {
     return zcx_error_fail(err, EOVERFLOW, "append_bytes: %lld bytes do not fit a view",
                           (long long)length);
+  }
+  zcxi_growbuf_t fresh;
+  memset(&fresh, 0, sizeof(fresh));
+  zcxi_growbuf_t* cur = NULL;
+  bool need_new = false;
+  int rc = 0;
+  if (length > 12) {
+    cur = b->num_variadic > 0 ? &b->variadic[b->num_variadic - 1] : NULL;
+    need_new = cur == NULL || (cur->size > 0 && cur->size + length > VIEW_BLOCK_BYTES) ||
+               cur->size + length > INT32_MAX;
+    if (need_new) {
+      // Room for one more data buffer; it is counted only once the append succeeds.
+      zcxi_growbuf_t* nv =
+          realloc(b->variadic, ((size_t)b->num_variadic + 1) * sizeof(zcxi_growbuf_t));
+      if (nv == NULL) {
+        return zcx_error_fail(err, ENOMEM, "append_bytes: out of memory for a data buffer");
+      }
+      b->variadic = nv;
+      cur = &fresh;
+    }
+    rc = zcxi_growbuf_reserve(cur, b->mr, length, err);
+  }
+  if (rc == 0) {
+    rc = zcxi_growbuf_reserve(&b->data, b->mr, 16, err);
+  }
+  if (rc == 0) {
+    rc = commit_reserve(b, 1, true, err);
+  }
+  if (rc != 0) {
+    zcxi_growbuf_reset(&fresh);
+    return rc;
   }
   uint8_t view[16] = {0};
   int32_t size = (int32_t)length;
@@ -536,20 +603,10 @@ static int append_view(zcx_builder_t* b, const void* data, int64_t length, zcx_e
       memcpy(view + 4, data, (size_t)length);
     }
   } else {
-    zcxi_growbuf_t* cur = b->num_variadic > 0 ? &b->variadic[b->num_variadic - 1] : NULL;
-    if (cur == NULL || (cur->size > 0 && cur->size + length > VIEW_BLOCK_BYTES) ||
-        cur->size + length > INT32_MAX) {
-      zcxi_growbuf_t* nv =
-          realloc(b->variadic, ((size_t)b->num_variadic + 1) * sizeof(zcxi_growbuf_t));
-      if (nv == NULL) {
-        return zcx_error_fail(err, ENOMEM, "append_bytes: out of memory for a data buffer");
-      }
-      b->variadic = nv;
-      memset(&nv[b->num_variadic], 0, sizeof(zcxi_growbuf_t));
-      b->num_variadic++;
-      cur = &nv[b->num_variadic - 1];
+    if (need_new) {
+      b->variadic[b->num_variadic++] = fresh;
+      cur = &b->variadic[b->num_variadic - 1];
     }
-    ZCX_RETURN_IF_ERROR(zcxi_growbuf_reserve(cur, b->mr, length, err));
     int32_t index = b->num_variadic - 1;
     int32_t off = (int32_t)cur->size;
     memcpy(cur->data + cur->size, data, (size_t)length);
@@ -558,9 +615,8 @@ static int append_view(zcx_builder_t* b, const void* data, int64_t length, zcx_e
     memcpy(view + 8, &index, 4);
     memcpy(view + 12, &off, 4);
   }
-  ZCX_RETURN_IF_ERROR(zcxi_growbuf_reserve(&b->data, b->mr, 16, err));
   memcpy(b->data.data + b->data.size, view, 16);
-  ZCX_RETURN_IF_ERROR(commit(b, 1, true, err));
+  commit_reserved(b, 1, true);
   b->data.size += 16;
   return 0;
 }
@@ -583,10 +639,11 @@ int zcx_builder_append_bytes(zcx_builder_t* b, const void* data, int64_t length,
                               "append_bytes: %lld + %lld bytes overflow the offsets of %s",
                               (long long)b->data2.size, (long long)length, type_name(b));
       }
-      ZCX_RETURN_IF_ERROR(offsets_start(b, err));
-      ZCX_RETURN_IF_ERROR(zcxi_growbuf_reserve(&b->data, b->mr, b->elem_width, err));
+      ZCX_RETURN_IF_ERROR(offsets_reserve(b, 1, err));
       ZCX_RETURN_IF_ERROR(zcxi_growbuf_reserve(&b->data2, b->mr, length, err));
-      ZCX_RETURN_IF_ERROR(commit(b, 1, true, err));
+      ZCX_RETURN_IF_ERROR(commit_reserve(b, 1, true, err));
+      offsets_start_reserved(b);
+      commit_reserved(b, 1, true);
       if (length > 0) {
         memcpy(b->data2.data + b->data2.size, data, (size_t)length);
       }
@@ -628,15 +685,22 @@ int zcx_builder_append_values(zcx_builder_t* b, const void* values, int64_t n,
   }
   zcx_type_id_t id = b->st->id;
   if (id == ZCX_TYPE_BOOL) {
-    // One byte per value, zero or not.
-    ZCX_RETURN_IF_ERROR(bits_reserve(&b->data, b->mr, b->length + n, err));
+    // One byte per value, zero or not. The value bits are written only once the validity
+    // bits are reserved too, so that a failure leaves no set bit past the length.
+    int64_t total;
+    if (!zcxi_add_i64(b->length, n, &total)) {
+      return zcx_error_fail(err, EINVAL, "append_values: %lld values overflow", (long long)n);
+    }
+    ZCX_RETURN_IF_ERROR(bits_reserve(&b->data, b->mr, total, err));
+    ZCX_RETURN_IF_ERROR(commit_reserve(b, n, true, err));
     const uint8_t* v = values;
     for (int64_t i = 0; i < n; i++) {
       if (v[i]) {
         zcxi_bit_set(b->data.data, b->length + i);
       }
     }
-    return commit(b, n, true, err);
+    commit_reserved(b, n, true);
+    return 0;
   }
   bool fixed = int_physical(b->st) != ZCX_TYPE_NA || id == ZCX_TYPE_HALF_FLOAT ||
                id == ZCX_TYPE_FLOAT || id == ZCX_TYPE_DOUBLE ||
@@ -651,15 +715,16 @@ int zcx_builder_append_values(zcx_builder_t* b, const void* values, int64_t n,
   if (!zcxi_mul_i64(n, b->elem_width, &bytes)) {
     return zcx_error_fail(err, EINVAL, "append_values: %lld values overflow", (long long)n);
   }
+  int64_t max_index = b->max_index;
   if (id == ZCX_TYPE_DICTIONARY) {
     for (int64_t i = 0; i < n; i++) {
       int64_t v = zcxi_read_int(b->st->index_type->id, values, i);
-      if (v < 0 || (b->st->index_type->id == ZCX_TYPE_UINT64 && v < 0)) {
+      if (v < 0) {  // negative, or a uint64 index past INT64_MAX
         return zcx_error_fail(err, ERANGE, "append_values: dictionary index %lld at %lld",
                               (long long)v, (long long)i);
       }
-      if (v > b->max_index) {
-        b->max_index = v;
+      if (v > max_index) {
+        max_index = v;
       }
     }
   }
@@ -669,7 +734,194 @@ int zcx_builder_append_values(zcx_builder_t* b, const void* values, int64_t n,
     memcpy(b->data.data + b->data.size, values, (size_t)bytes);
   }
   b->data.size += bytes;
+  b->max_index = max_index;
   return 0;
+}
+
+// Whether nulls of this storage type are zero-filled fixed-width slots in `data` (values,
+// views, dictionary indices, list view offsets with sizes in `data2`).
+static bool nulls_are_slots(zcx_type_id_t id) {
+  switch (id) {
+    case ZCX_TYPE_NA:
+    case ZCX_TYPE_BOOL:
+    case ZCX_TYPE_BINARY:
+    case ZCX_TYPE_STRING:
+    case ZCX_TYPE_LARGE_BINARY:
+    case ZCX_TYPE_LARGE_STRING:
+    case ZCX_TYPE_LIST:
+    case ZCX_TYPE_LARGE_LIST:
+    case ZCX_TYPE_MAP:
+    case ZCX_TYPE_FIXED_SIZE_LIST:
+    case ZCX_TYPE_STRUCT:
+    case ZCX_TYPE_SPARSE_UNION:
+    case ZCX_TYPE_DENSE_UNION:
+    case ZCX_TYPE_RUN_END_ENCODED: return false;
+    default: return true;
+  }
+}
+
+// Appending `n` nulls happens in two passes over the builder tree: null_prepare reserves
+// everything and checks every limit (it may fail, and changes nothing but capacities), then
+// null_apply writes (it cannot fail). So a failed append_null leaves the tree unchanged.
+static int null_prepare(zcx_builder_t* b, int64_t n, zcx_error_t* err) {
+  const zcx_type_t* st = b->st;
+  int64_t bytes;
+  int64_t total;
+  if (!zcxi_add_i64(b->length, n, &total)) {
+    return zcx_error_fail(err, EINVAL, "append_null: %lld nulls overflow", (long long)n);
+  }
+  if (nulls_are_slots(st->id)) {
+    if (!zcxi_mul_i64(n, b->elem_width, &bytes)) {
+      return zcx_error_fail(err, EINVAL, "append_null: %lld nulls overflow", (long long)n);
+    }
+    ZCX_RETURN_IF_ERROR(zcxi_growbuf_reserve(&b->data, b->mr, bytes, err));
+    if (st->id == ZCX_TYPE_LIST_VIEW || st->id == ZCX_TYPE_LARGE_LIST_VIEW) {
+      ZCX_RETURN_IF_ERROR(zcxi_growbuf_reserve(&b->data2, b->mr, bytes, err));
+    }
+    return commit_reserve(b, n, false, err);
+  }
+  switch (st->id) {
+    case ZCX_TYPE_NA:
+      return 0;
+    case ZCX_TYPE_BOOL:
+      ZCX_RETURN_IF_ERROR(bits_reserve(&b->data, b->mr, total, err));
+      return commit_reserve(b, n, false, err);
+    case ZCX_TYPE_BINARY:
+    case ZCX_TYPE_STRING:
+    case ZCX_TYPE_LARGE_BINARY:
+    case ZCX_TYPE_LARGE_STRING:
+    case ZCX_TYPE_LIST:
+    case ZCX_TYPE_LARGE_LIST:
+    case ZCX_TYPE_MAP:
+      ZCX_RETURN_IF_ERROR(offsets_reserve(b, n, err));
+      return commit_reserve(b, n, false, err);
+    case ZCX_TYPE_FIXED_SIZE_LIST: {
+      int64_t m;
+      if (!zcxi_mul_i64(n, st->fixed_size, &m)) {
+        return zcx_error_fail(err, EINVAL, "append_null: %lld lists overflow", (long long)n);
+      }
+      ZCX_RETURN_IF_ERROR(null_prepare(b->children[0], m, err));
+      return commit_reserve(b, n, false, err);
+    }
+    case ZCX_TYPE_STRUCT:
+      for (int32_t i = 0; i < b->num_children; i++) {
+        ZCX_RETURN_IF_ERROR(null_prepare(b->children[i], n, err));
+      }
+      return commit_reserve(b, n, false, err);
+    case ZCX_TYPE_SPARSE_UNION:
+    case ZCX_TYPE_DENSE_UNION:
+      if (b->num_children == 0) {
+        return zcx_error_fail(err, EINVAL, "append_null: a union without children has no nulls");
+      }
+      ZCX_RETURN_IF_ERROR(zcxi_growbuf_reserve(&b->data, b->mr, n, err));
+      if (st->id == ZCX_TYPE_DENSE_UNION) {
+        if (n > INT32_MAX || b->union_counts[0] + n > INT32_MAX) {
+          return zcx_error_fail(err, EOVERFLOW, "append_null: dense union offsets overflow");
+        }
+        ZCX_RETURN_IF_ERROR(zcxi_growbuf_reserve(&b->data2, b->mr, 4 * n, err));
+        return null_prepare(b->children[0], n, err);
+      }
+      for (int32_t i = 0; i < b->num_children; i++) {
+        ZCX_RETURN_IF_ERROR(null_prepare(b->children[i], n, err));
+      }
+      return 0;
+    case ZCX_TYPE_RUN_END_ENCODED: {
+      // One run of n nulls: a run end in child 0, a null in child 1.
+      zcx_builder_t* ends = b->children[0];
+      int64_t end;
+      if (!zcxi_add_i64(zcx_builder_length(b), n, &end)) {
+        return zcx_error_fail(err, EINVAL, "append_null: run end overflows");
+      }
+      if (!fits(ends->st->id, end)) {
+        return zcx_error_fail(err, ERANGE, "append_null: run end %lld does not fit %s",
+                              (long long)end, zcx_type_id_name(ends->st->id));
+      }
+      ZCX_RETURN_IF_ERROR(zcxi_growbuf_reserve(&ends->data, ends->mr, ends->elem_width, err));
+      ZCX_RETURN_IF_ERROR(commit_reserve(ends, 1, true, err));
+      return null_prepare(b->children[1], 1, err);
+    }
+    default:
+      return zcx_error_fail(err, EINVAL, "append_null: unsupported type %s", type_name(b));
+  }
+}
+
+static void null_apply(zcx_builder_t* b, int64_t n) {
+  const zcx_type_t* st = b->st;
+  if (nulls_are_slots(st->id)) {
+    int64_t bytes = n * b->elem_width;
+    memset(b->data.data + b->data.size, 0, (size_t)bytes);
+    b->data.size += bytes;
+    if (st->id == ZCX_TYPE_LIST_VIEW || st->id == ZCX_TYPE_LARGE_LIST_VIEW) {
+      memset(b->data2.data + b->data2.size, 0, (size_t)bytes);
+      b->data2.size += bytes;
+    }
+    commit_reserved(b, n, false);
+    return;
+  }
+  switch (st->id) {
+    case ZCX_TYPE_NA:
+      b->length += n;
+      b->null_count += n;
+      return;
+    case ZCX_TYPE_BOOL:
+      commit_reserved(b, n, false);
+      return;
+    case ZCX_TYPE_BINARY:
+    case ZCX_TYPE_STRING:
+    case ZCX_TYPE_LARGE_BINARY:
+    case ZCX_TYPE_LARGE_STRING:
+    case ZCX_TYPE_LIST:
+    case ZCX_TYPE_LARGE_LIST:
+    case ZCX_TYPE_MAP: {
+      offsets_start_reserved(b);
+      int64_t last = offsets_last(b);
+      for (int64_t i = 0; i < n; i++) {
+        offsets_put(b, last);
+      }
+      commit_reserved(b, n, false);
+      return;
+    }
+    case ZCX_TYPE_FIXED_SIZE_LIST:
+      null_apply(b->children[0], n * st->fixed_size);
+      commit_reserved(b, n, false);
+      return;
+    case ZCX_TYPE_STRUCT:
+      for (int32_t i = 0; i < b->num_children; i++) {
+        null_apply(b->children[i], n);
+      }
+      commit_reserved(b, n, false);
+      return;
+    case ZCX_TYPE_SPARSE_UNION:
+    case ZCX_TYPE_DENSE_UNION:
+      if (st->id == ZCX_TYPE_DENSE_UNION) {
+        null_apply(b->children[0], n);
+        for (int64_t i = 0; i < n; i++) {
+          int32_t o = (int32_t)(b->union_counts[0] + i);
+          memcpy(b->data2.data + b->data2.size + 4 * i, &o, 4);
+        }
+        b->data2.size += 4 * n;
+        b->union_counts[0] += n;
+      } else {
+        for (int32_t i = 0; i < b->num_children; i++) {
+          null_apply(b->children[i], n);
+        }
+      }
+      memset(b->data.data + b->data.size, st->type_codes[0], (size_t)n);
+      b->data.size += n;
+      b->length += n;  // unions have no validity bitmap: the nulls live in the child
+      return;
+    case ZCX_TYPE_RUN_END_ENCODED: {
+      zcx_builder_t* ends = b->children[0];
+      int64_t end = zcx_builder_length(b) + n;
+      put_int(ends->data.data + ends->data.size, ends->elem_width, end);
+      ends->data.size += ends->elem_width;
+      commit_reserved(ends, 1, true);
+      null_apply(b->children[1], 1);
+      return;
+    }
+    default:
+      return;
+  }
 }
 
 int zcx_builder_append_null(zcx_builder_t* b, int64_t n, zcx_error_t* err) {
@@ -679,124 +931,9 @@ int zcx_builder_append_null(zcx_builder_t* b, int64_t n, zcx_error_t* err) {
   if (n == 0) {
     return 0;
   }
-  const zcx_type_t* st = b->st;
-  int64_t bytes;
-  switch (st->id) {
-    case ZCX_TYPE_NA:
-      b->length += n;
-      b->null_count += n;
-      return 0;
-    case ZCX_TYPE_BOOL:
-      ZCX_RETURN_IF_ERROR(bits_reserve(&b->data, b->mr, b->length + n, err));
-      return commit(b, n, false, err);
-    case ZCX_TYPE_BINARY:
-    case ZCX_TYPE_STRING:
-    case ZCX_TYPE_LARGE_BINARY:
-    case ZCX_TYPE_LARGE_STRING:
-    case ZCX_TYPE_LIST:
-    case ZCX_TYPE_LARGE_LIST:
-    case ZCX_TYPE_MAP: {
-      if (!zcxi_mul_i64(n, b->elem_width, &bytes)) {
-        return zcx_error_fail(err, EINVAL, "append_null: %lld nulls overflow", (long long)n);
-      }
-      ZCX_RETURN_IF_ERROR(offsets_start(b, err));
-      ZCX_RETURN_IF_ERROR(zcxi_growbuf_reserve(&b->data, b->mr, bytes, err));
-      ZCX_RETURN_IF_ERROR(commit(b, n, false, err));
-      int64_t last = offsets_last(b);
-      for (int64_t i = 0; i < n; i++) {
-        offsets_put(b, last);
-      }
-      return 0;
-    }
-    case ZCX_TYPE_LIST_VIEW:
-    case ZCX_TYPE_LARGE_LIST_VIEW:
-    case ZCX_TYPE_BINARY_VIEW:
-    case ZCX_TYPE_STRING_VIEW:
-    case ZCX_TYPE_DICTIONARY:
-    default: {
-      if (st->id == ZCX_TYPE_FIXED_SIZE_LIST || st->id == ZCX_TYPE_STRUCT ||
-          st->id == ZCX_TYPE_SPARSE_UNION || st->id == ZCX_TYPE_DENSE_UNION ||
-          st->id == ZCX_TYPE_RUN_END_ENCODED) {
-        break;
-      }
-      // Fixed-width slots (values, views, indices, list view offsets): zeros.
-      if (!zcxi_mul_i64(n, b->elem_width, &bytes)) {
-        return zcx_error_fail(err, EINVAL, "append_null: %lld nulls overflow", (long long)n);
-      }
-      ZCX_RETURN_IF_ERROR(zcxi_growbuf_reserve(&b->data, b->mr, bytes, err));
-      if (st->id == ZCX_TYPE_LIST_VIEW || st->id == ZCX_TYPE_LARGE_LIST_VIEW) {
-        ZCX_RETURN_IF_ERROR(zcxi_growbuf_reserve(&b->data2, b->mr, bytes, err));
-      }
-      ZCX_RETURN_IF_ERROR(commit(b, n, false, err));
-      memset(b->data.data + b->data.size, 0, (size_t)bytes);
-      b->data.size += bytes;
-      if (st->id == ZCX_TYPE_LIST_VIEW || st->id == ZCX_TYPE_LARGE_LIST_VIEW) {
-        memset(b->data2.data + b->data2.size, 0, (size_t)bytes);
-        b->data2.size += bytes;
-      }
-      return 0;
-    }
-  }
-  // Nested types whose nulls need child slots.
-  switch (st->id) {
-    case ZCX_TYPE_FIXED_SIZE_LIST: {
-      int64_t m;
-      if (!zcxi_mul_i64(n, st->fixed_size, &m)) {
-        return zcx_error_fail(err, EINVAL, "append_null: %lld lists overflow", (long long)n);
-      }
-      ZCX_RETURN_IF_ERROR(zcx_builder_append_null(b->children[0], m, err));
-      return commit(b, n, false, err);
-    }
-    case ZCX_TYPE_STRUCT:
-      for (int32_t i = 0; i < b->num_children; i++) {
-        ZCX_RETURN_IF_ERROR(zcx_builder_append_null(b->children[i], n, err));
-      }
-      return commit(b, n, false, err);
-    case ZCX_TYPE_SPARSE_UNION:
-    case ZCX_TYPE_DENSE_UNION: {
-      if (b->num_children == 0) {
-        return zcx_error_fail(err, EINVAL, "append_null: a union without children has no nulls");
-      }
-      bool dense = st->id == ZCX_TYPE_DENSE_UNION;
-      ZCX_RETURN_IF_ERROR(zcxi_growbuf_reserve(&b->data, b->mr, n, err));
-      if (dense) {
-        if (!zcxi_mul_i64(n, 4, &bytes)) {
-          return zcx_error_fail(err, EINVAL, "append_null: %lld nulls overflow", (long long)n);
-        }
-        ZCX_RETURN_IF_ERROR(zcxi_growbuf_reserve(&b->data2, b->mr, bytes, err));
-        if (b->union_counts[0] + n > INT32_MAX) {
-          return zcx_error_fail(err, EOVERFLOW, "append_null: dense union offsets overflow");
-        }
-        ZCX_RETURN_IF_ERROR(zcx_builder_append_null(b->children[0], n, err));
-        for (int64_t i = 0; i < n; i++) {
-          int32_t o = (int32_t)(b->union_counts[0] + i);
-          memcpy(b->data2.data + b->data2.size + 4 * i, &o, 4);
-        }
-        b->data2.size += bytes;
-        b->union_counts[0] += n;
-      } else {
-        for (int32_t i = 0; i < b->num_children; i++) {
-          ZCX_RETURN_IF_ERROR(zcx_builder_append_null(b->children[i], n, err));
-        }
-      }
-      memset(b->data.data + b->data.size, st->type_codes[0], (size_t)n);
-      b->data.size += n;
-      // Unions have no validity bitmap: the nulls live in the child.
-      b->length += n;
-      return 0;
-    }
-    case ZCX_TYPE_RUN_END_ENCODED: {
-      int64_t len = zcx_builder_length(b);
-      int64_t end;
-      if (!zcxi_add_i64(len, n, &end)) {
-        return zcx_error_fail(err, EINVAL, "append_null: run end overflows");
-      }
-      ZCX_RETURN_IF_ERROR(zcx_builder_append_int(b->children[0], end, err));
-      return zcx_builder_append_null(b->children[1], 1, err);
-    }
-    default:
-      return zcx_error_fail(err, EINVAL, "append_null: unsupported type %s", type_name(b));
-  }
+  ZCX_RETURN_IF_ERROR(null_prepare(b, n, err));
+  null_apply(b, n);
+  return 0;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -808,20 +945,21 @@ int zcx_builder_finish_element(zcx_builder_t* b, zcx_error_t* err) {
     case ZCX_TYPE_LIST:
     case ZCX_TYPE_LARGE_LIST:
     case ZCX_TYPE_MAP: {
-      int64_t child_len = b->children[0]->length;
+      int64_t child_len = zcx_builder_length(b->children[0]);
       if (b->elem_width == 4 && child_len > INT32_MAX) {
         return zcx_error_fail(err, EOVERFLOW, "finish_element: %lld child values overflow the "
                               "32-bit offsets of %s", (long long)child_len, type_name(b));
       }
-      ZCX_RETURN_IF_ERROR(offsets_start(b, err));
-      ZCX_RETURN_IF_ERROR(zcxi_growbuf_reserve(&b->data, b->mr, b->elem_width, err));
-      ZCX_RETURN_IF_ERROR(commit(b, 1, true, err));
+      ZCX_RETURN_IF_ERROR(offsets_reserve(b, 1, err));
+      ZCX_RETURN_IF_ERROR(commit_reserve(b, 1, true, err));
+      offsets_start_reserved(b);
+      commit_reserved(b, 1, true);
       offsets_put(b, child_len);
       return 0;
     }
     case ZCX_TYPE_LIST_VIEW:
     case ZCX_TYPE_LARGE_LIST_VIEW: {
-      int64_t child_len = b->children[0]->length;
+      int64_t child_len = zcx_builder_length(b->children[0]);
       if (b->elem_width == 4 && child_len > INT32_MAX) {
         return zcx_error_fail(err, EOVERFLOW, "finish_element: %lld child values overflow the "
                               "32-bit offsets of %s", (long long)child_len, type_name(b));
@@ -838,21 +976,23 @@ int zcx_builder_finish_element(zcx_builder_t* b, zcx_error_t* err) {
     }
     case ZCX_TYPE_FIXED_SIZE_LIST: {
       int64_t want = (b->length + 1) * (int64_t)st->fixed_size;
-      if (b->children[0]->length != want) {
+      if (zcx_builder_length(b->children[0]) != want) {
         return zcx_error_fail(err, EINVAL, "finish_element: fixed_size_list element %lld has "
                               "%lld child values, expected %d",
                               (long long)b->length,
-                              (long long)(b->children[0]->length - b->length * st->fixed_size),
+                              (long long)(zcx_builder_length(b->children[0]) -
+                                          b->length * st->fixed_size),
                               st->fixed_size);
       }
       return commit(b, 1, true, err);
     }
     case ZCX_TYPE_STRUCT:
       for (int32_t i = 0; i < b->num_children; i++) {
-        if (b->children[i]->length != b->length + 1) {
+        if (zcx_builder_length(b->children[i]) != b->length + 1) {
           return zcx_error_fail(err, EINVAL, "finish_element: struct child '%s' (%d) has "
                                 "length %lld, expected %lld",
-                                st->children[i]->name, i, (long long)b->children[i]->length,
+                                st->children[i]->name, i,
+                              (long long)zcx_builder_length(b->children[i]),
                                 (long long)(b->length + 1));
         }
       }
@@ -876,20 +1016,22 @@ int zcx_builder_finish_union_element(zcx_builder_t* b, int8_t type_code, zcx_err
   ZCX_RETURN_IF_ERROR(zcxi_growbuf_reserve(&b->data, b->mr, 1, err));
   if (st->id == ZCX_TYPE_SPARSE_UNION) {
     for (int32_t i = 0; i < b->num_children; i++) {
-      if (b->children[i]->length != b->length + 1) {
+      if (zcx_builder_length(b->children[i]) != b->length + 1) {
         return zcx_error_fail(err, EINVAL, "finish_union_element: sparse union child '%s' (%d) "
                               "has length %lld, expected %lld",
-                              st->children[i]->name, i, (long long)b->children[i]->length,
+                              st->children[i]->name, i,
+                              (long long)zcx_builder_length(b->children[i]),
                               (long long)(b->length + 1));
       }
     }
   } else {
     for (int32_t i = 0; i < b->num_children; i++) {
       int64_t want = b->union_counts[i] + (i == c ? 1 : 0);
-      if (b->children[i]->length != want) {
+      if (zcx_builder_length(b->children[i]) != want) {
         return zcx_error_fail(err, EINVAL, "finish_union_element: dense union child '%s' (%d) "
                               "has length %lld, expected %lld",
-                              st->children[i]->name, i, (long long)b->children[i]->length,
+                              st->children[i]->name, i,
+                              (long long)zcx_builder_length(b->children[i]),
                               (long long)want);
       }
     }
@@ -918,53 +1060,55 @@ static int builder_check(const zcx_builder_t* b, zcx_error_t* err) {
     case ZCX_TYPE_LARGE_LIST:
     case ZCX_TYPE_MAP: {
       int64_t last = b->data.size > 0 ? offsets_last(b) : 0;
-      if (b->children[0]->length != last) {
+      if (zcx_builder_length(b->children[0]) != last) {
         return zcx_error_fail(err, EINVAL, "builder_finish: %s has %lld child values after its "
                               "last element (unclosed element)",
-                              type_name(b), (long long)(b->children[0]->length - last));
+                              type_name(b), (long long)(zcx_builder_length(b->children[0]) - last));
       }
       break;
     }
     case ZCX_TYPE_FIXED_SIZE_LIST:
-      if (b->children[0]->length != b->length * st->fixed_size) {
+      if (zcx_builder_length(b->children[0]) != b->length * st->fixed_size) {
         return zcx_error_fail(err, EINVAL, "builder_finish: fixed_size_list of %lld elements "
                               "has %lld child values (unclosed element)",
-                              (long long)b->length, (long long)b->children[0]->length);
+                              (long long)b->length, (long long)zcx_builder_length(b->children[0]));
       }
       break;
     case ZCX_TYPE_STRUCT:
     case ZCX_TYPE_SPARSE_UNION:
       for (int32_t i = 0; i < b->num_children; i++) {
-        if (b->children[i]->length != b->length) {
+        if (zcx_builder_length(b->children[i]) != b->length) {
           return zcx_error_fail(err, EINVAL, "builder_finish: child '%s' (%d) of %s has length "
                                 "%lld, not %lld (unclosed element)",
                                 st->children[i]->name, i, type_name(b),
-                                (long long)b->children[i]->length, (long long)b->length);
+                                (long long)zcx_builder_length(b->children[i]),
+                                (long long)b->length);
         }
       }
       break;
     case ZCX_TYPE_DENSE_UNION:
       for (int32_t i = 0; i < b->num_children; i++) {
-        if (b->children[i]->length != b->union_counts[i]) {
+        if (zcx_builder_length(b->children[i]) != b->union_counts[i]) {
           return zcx_error_fail(err, EINVAL, "builder_finish: dense union child '%s' (%d) has "
                                 "length %lld, %lld expected (unclosed element)",
-                                st->children[i]->name, i, (long long)b->children[i]->length,
+                                st->children[i]->name, i,
+                              (long long)zcx_builder_length(b->children[i]),
                                 (long long)b->union_counts[i]);
         }
       }
       break;
     case ZCX_TYPE_RUN_END_ENCODED:
-      if (b->children[0]->length != b->children[1]->length) {
+      if (zcx_builder_length(b->children[0]) != zcx_builder_length(b->children[1])) {
         return zcx_error_fail(err, EINVAL, "builder_finish: %lld run ends but %lld values",
-                              (long long)b->children[0]->length,
-                              (long long)b->children[1]->length);
+                              (long long)zcx_builder_length(b->children[0]),
+                              (long long)zcx_builder_length(b->children[1]));
       }
       break;
     case ZCX_TYPE_DICTIONARY:
-      if (b->max_index >= b->dict->length) {
+      if (b->max_index >= zcx_builder_length(b->dict)) {
         return zcx_error_fail(err, EINVAL, "builder_finish: dictionary index %lld >= dictionary "
                               "length %lld",
-                              (long long)b->max_index, (long long)b->dict->length);
+                              (long long)b->max_index, (long long)zcx_builder_length(b->dict));
       }
       return builder_check(b->dict, err);
     default:
@@ -1078,11 +1222,27 @@ static int builder_finish(zcx_builder_t* b, zcx_array_t** out, zcx_error_t* err)
   return rc;
 }
 
+// Resets a builder and every builder under it (after a failed finish, which may have
+// finished some children and not others).
+static void builder_clear_tree(zcx_builder_t* b) {
+  builder_clear(b);
+  for (int32_t i = 0; i < b->num_children; i++) {
+    builder_clear_tree(b->children[i]);
+  }
+  if (b->dict != NULL) {
+    builder_clear_tree(b->dict);
+  }
+}
+
 int zcx_builder_finish(zcx_builder_t* b, zcx_array_t** out, zcx_error_t* err) {
   if (out == NULL || b == NULL) {
     return zcx_error_fail(err, EINVAL, "builder_finish: builder or out is NULL");
   }
   *out = NULL;
   ZCX_RETURN_IF_ERROR(builder_check(b, err));
-  return builder_finish(b, out, err);
+  int rc = builder_finish(b, out, err);
+  if (rc != 0) {
+    builder_clear_tree(b);
+  }
+  return rc;
 }

@@ -22,21 +22,19 @@ static void list_range(const zcx_array_t* a, const zcx_type_t* st, int64_t i, in
   switch (st->id) {
     case ZCX_TYPE_LIST:
     case ZCX_TYPE_MAP:
-      *start = ((const int32_t*)o)[k];
-      *len = ((const int32_t*)o)[k + 1] - *start;
+    case ZCX_TYPE_LARGE_LIST: {
+      int64_t w = st->id == ZCX_TYPE_LARGE_LIST ? 8 : 4;
+      *start = zcxi_load_offset(o, w, k);
+      *len = zcxi_load_offset(o, w, k + 1) - *start;
       return;
-    case ZCX_TYPE_LARGE_LIST:
-      *start = ((const int64_t*)o)[k];
-      *len = ((const int64_t*)o)[k + 1] - *start;
-      return;
+    }
     case ZCX_TYPE_LIST_VIEW:
-      *start = ((const int32_t*)o)[k];
-      *len = ((const int32_t*)zcxi_array_buf(a, 2))[k];
+    case ZCX_TYPE_LARGE_LIST_VIEW: {
+      int64_t w = st->id == ZCX_TYPE_LARGE_LIST_VIEW ? 8 : 4;
+      *start = zcxi_load_offset(o, w, k);
+      *len = zcxi_load_offset(zcxi_array_buf(a, 2), w, k);
       return;
-    case ZCX_TYPE_LARGE_LIST_VIEW:
-      *start = ((const int64_t*)o)[k];
-      *len = ((const int64_t*)zcxi_array_buf(a, 2))[k];
-      return;
+    }
     default:  // fixed-size list
       *start = k * st->fixed_size;
       *len = st->fixed_size;
@@ -182,8 +180,8 @@ static bool elem_equal(const zcx_array_t* a, int64_t i, const zcx_array_t* b, in
       int64_t ai = a->offset + i;
       int64_t bj = b->offset + j;
       if (st->id == ZCX_TYPE_DENSE_UNION) {
-        ai = ((const int32_t*)zcxi_array_buf(a, 1))[ai];
-        bj = ((const int32_t*)zcxi_array_buf(b, 1))[bj];
+        ai = zcxi_load_i32(zcxi_array_buf(a, 1), ai);
+        bj = zcxi_load_i32(zcxi_array_buf(b, 1), bj);
       }
       return c >= 0 && elem_equal(a->children[c], ai, b->children[c], bj, why);
     }
@@ -208,7 +206,7 @@ static bool elem_equal(const zcx_array_t* a, int64_t i, const zcx_array_t* b, in
 }
 
 static bool no_nulls(const zcx_array_t* a) {
-  return zcxi_array_buf(a, 0) == NULL || a->null_count == 0;
+  return zcxi_array_buf(a, 0) == NULL || zcxi_array_null_count_peek(a) == 0;
 }
 
 static bool range_equal(const zcx_array_t* a, int64_t i, const zcx_array_t* b, int64_t j,
@@ -223,6 +221,22 @@ static bool range_equal(const zcx_array_t* a, int64_t i, const zcx_array_t* b, i
     if (memcmp(p, q, (size_t)(n * w)) == 0) {
       return true;
     }
+  }
+  if (st->id == ZCX_TYPE_RUN_END_ENCODED) {
+    // Walk the runs of both sides in step: O(n) rather than a binary search per element.
+    zcxi_ree_cursor_t ca;
+    zcxi_ree_cursor_t cb;
+    zcxi_ree_cursor_init(&ca, a);
+    zcxi_ree_cursor_init(&cb, b);
+    for (int64_t k = 0; k < n; k++) {
+      int64_t pa = zcxi_ree_cursor_seek(&ca, i + k);
+      int64_t pb = zcxi_ree_cursor_seek(&cb, j + k);
+      if (!elem_equal(a->children[1], pa, b->children[1], pb, why)) {
+        zcx_error_prefix(why, "element %lld: ", (long long)(i + k));
+        return false;
+      }
+    }
+    return true;
   }
   for (int64_t k = 0; k < n; k++) {
     if (!elem_equal(a, i + k, b, j + k, why)) {
@@ -251,6 +265,16 @@ bool zcx_array_equal(const zcx_array_t* a, const zcx_array_t* b, zcx_error_t* wh
   }
   if (a->length != b->length) {
     zcx_error_set(why, "length %lld != length %lld", (long long)a->length, (long long)b->length);
+    return false;
+  }
+  if (!zcxi_array_on_host_deep(a) || !zcxi_array_on_host_deep(b)) {
+    zcx_error_set(why, "an array has buffers the CPU cannot read");
+    return false;
+  }
+  // Offsets, views, type ids, indices and run ends are checked first, so that comparing
+  // never reads out of bounds, even arrays that were only cheaply validated.
+  if (zcxi_array_validate_memory(a, why) != 0 || zcxi_array_validate_memory(b, why) != 0) {
+    zcx_error_prefix(why, "invalid array: ");
     return false;
   }
   return range_equal(a, 0, b, 0, a->length, why);

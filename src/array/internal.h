@@ -54,6 +54,31 @@ static inline bool zcxi_id_is_unsigned(zcx_type_id_t id) {
          id == ZCX_TYPE_UINT64;
 }
 
+// Bytes that hold n bits, for any n >= 0 (no overflow near INT64_MAX, unlike (n + 7) / 8).
+static inline int64_t zcxi_bits_bytes(int64_t n) { return n / 8 + (n % 8 != 0); }
+
+// The null count as stored (-1: not computed yet). Another thread may be storing it through
+// zcx_array_null_count at the same time, so it is read atomically.
+static inline int64_t zcxi_array_null_count_peek(const zcx_array_t* a) {
+  return __atomic_load_n(&a->null_count, __ATOMIC_RELAXED);
+}
+
+// Loads of 32- and 64-bit integers from buffers that need not be aligned (imported memory).
+static inline int32_t zcxi_load_i32(const uint8_t* p, int64_t i) {
+  int32_t v;
+  memcpy(&v, p + i * 4, 4);
+  return v;
+}
+static inline int64_t zcxi_load_i64(const uint8_t* p, int64_t i) {
+  int64_t v;
+  memcpy(&v, p + i * 8, 8);
+  return v;
+}
+// Offset i of an offsets (or list-view sizes) buffer of `width` 4 or 8 bytes.
+static inline int64_t zcxi_load_offset(const uint8_t* p, int64_t width, int64_t i) {
+  return width == 4 ? zcxi_load_i32(p, i) : zcxi_load_i64(p, i);
+}
+
 // Whether element i (relative to the offset) is valid by the array's own validity bitmap
 // (true when it has none). Does not look into unions or run-end encoded children.
 static inline bool zcxi_array_valid_bit(const zcx_array_t* a, int64_t i) {
@@ -102,6 +127,23 @@ int zcxi_array_alloc(zcx_type_t* type, int64_t length, int64_t offset, int64_t n
 // to the parent's offset). The array must be valid.
 int64_t zcxi_ree_physical_index(const zcx_array_t* ree, int64_t i);
 
+// A cursor over the runs of a run-end encoded array for walks in order: seeking to the next
+// logical element costs O(1) (the next run) instead of a binary search; any other seek falls
+// back to the binary search. The array must be valid at least at the cheap level.
+typedef struct zcxi_ree_cursor {
+  const zcx_array_t* ree;
+  int64_t phys;   // index in the run-ends child of the current run, -1 before the first seek
+  int64_t start;  // logical indices [start, end) (relative to the offset) are in that run
+  int64_t end;
+} zcxi_ree_cursor_t;
+
+void zcxi_ree_cursor_init(zcxi_ree_cursor_t* c, const zcx_array_t* ree);
+// The physical index (in the values child) of logical element i.
+int64_t zcxi_ree_cursor_seek(zcxi_ree_cursor_t* c, int64_t i);
+
+// Whether every buffer of the array and of its children and dictionary is host memory.
+bool zcxi_array_on_host_deep(const zcx_array_t* a);
+
 // IEEE 754 binary16 conversions (round to nearest even; NaN and infinities kept).
 double zcxi_half_to_double(uint16_t h);
 uint16_t zcxi_double_to_half(double d);
@@ -118,6 +160,11 @@ int zcxi_array_validate_cheap(const zcx_array_t* a, zcx_error_t* err);
 // Validates with a path prefix ("column 'a'") placed in front of every message.
 int zcxi_array_validate_at(const zcx_array_t* a, zcx_validate_level_t level, const char* path,
                            zcx_error_t* err);
+
+// The full validation without the checks that reading never depends on (UTF-8, null counts
+// against the bitmap, null map keys): what printing and comparing run first, so that they
+// never read out of bounds, even on an array that was only cheaply validated.
+int zcxi_array_validate_memory(const zcx_array_t* a, zcx_error_t* err);
 
 // Whether `len` bytes are valid UTF-8.
 bool zcxi_utf8_valid(const uint8_t* s, int64_t len);

@@ -99,12 +99,76 @@ static void print_time_of_day(pctx_t* p, int64_t v, int unit) {
   }
 }
 
-static void print_timestamp(pctx_t* p, int64_t v, int unit) {
-  int64_t secs = floor_div(v, units_per_second[unit]);
-  print_date(p, floor_div(secs, 86400));
-  fputc(' ', p->out);
-  print_time_of_day(p, v, unit);
+// A fixed UTC offset "+HH:MM", "-HH:MM", "+HHMM" or "+HH" in seconds; false for anything
+// else (a named zone such as "Europe/Paris").
+static bool parse_fixed_offset(const char* tz, int64_t* seconds) {
+  if ((tz[0] != '+' && tz[0] != '-') || tz[1] < '0' || tz[1] > '9' || tz[2] < '0' ||
+      tz[2] > '9') {
+    return false;
+  }
+  int64_t h = (tz[1] - '0') * 10 + (tz[2] - '0');
+  int64_t m = 0;
+  const char* r = tz + 3;
+  if (*r == ':') {
+    r++;
+  }
+  if (*r != '\0') {
+    if (r[0] < '0' || r[0] > '5' || r[1] < '0' || r[1] > '9' || r[2] != '\0') {
+      return false;
+    }
+    m = (r[0] - '0') * 10 + (r[1] - '0');
+  }
+  if (h > 23) {
+    return false;
+  }
+  *seconds = (tz[0] == '-' ? -1 : 1) * (h * 3600 + m * 60);
+  return true;
 }
+
+static bool is_utc(const char* tz) {
+  return strcmp(tz, "UTC") == 0 || strcmp(tz, "Z") == 0 || strcmp(tz, "Etc/UTC") == 0 ||
+         strcmp(tz, "+00:00") == 0 || strcmp(tz, "+0000") == 0 || strcmp(tz, "+00") == 0;
+}
+
+// A timestamp without a time zone is a wall-clock time and prints as one. With a zone the
+// value is an instant (since the epoch in UTC), printed as in RFC 3339 / RFC 9557: "Z" for
+// UTC, the local time and its offset for a fixed offset ("+05:30"), and the UTC time with
+// the zone's name in brackets for a named zone ("...Z[Europe/Paris]"), since converting to a
+// named zone needs the time zone database.
+static void print_timestamp(pctx_t* p, int64_t v, int unit, const char* tz) {
+  int64_t per = units_per_second[unit];
+  int64_t secs = floor_div(v, per);
+  int64_t frac = v - secs * per;
+  int64_t shift = 0;
+  bool fixed = tz != NULL && !is_utc(tz) && parse_fixed_offset(tz, &shift);
+  int64_t local;
+  if (fixed && zcxi_add_i64(secs, shift, &local)) {
+    secs = local;
+  } else {
+    fixed = false;  // within a day of the int64 limits: print the UTC time instead
+  }
+  int64_t day = floor_div(secs, 86400);
+  int64_t sod = secs - day * 86400;
+  print_date(p, day);
+  fprintf(p->out, " %02d:%02d:%02d", (int)(sod / 3600), (int)(sod / 60 % 60), (int)(sod % 60));
+  if (unit > 0) {
+    fprintf(p->out, ".%0*lld", unit_digits[unit], (long long)frac);
+  }
+  if (tz == NULL) {
+    return;
+  }
+  if (fixed) {
+    int64_t a = shift < 0 ? -shift : shift;
+    fprintf(p->out, "%c%02d:%02d", shift < 0 ? '-' : '+', (int)(a / 3600), (int)(a / 60 % 60));
+  } else if (is_utc(tz) || parse_fixed_offset(tz, &shift)) {
+    fputc('Z', p->out);
+  } else {
+    fprintf(p->out, "Z[%s]", tz);
+  }
+}
+
+// The most zeros a decimal prints before or after its digits before it switches to an exponent.
+#define DECIMAL_MAX_ZEROS 40
 
 // Little-endian two's complement of `w` bytes, with `scale` digits after the point.
 static void print_decimal(pctx_t* p, const uint8_t* bytes, int32_t w, int32_t scale) {
@@ -140,6 +204,15 @@ static void print_decimal(pctx_t* p, const uint8_t* bytes, int32_t w, int32_t sc
   if (neg) {
     fputc('-', p->out);
   }
+  if (scale < -DECIMAL_MAX_ZEROS || scale > nd + DECIMAL_MAX_ZEROS) {
+    // An extreme scale (any int32 is allowed) prints in scientific notation, not as
+    // millions of zeros.
+    for (int k = nd - 1; k >= 0; k--) {
+      fputc(digits[k], p->out);
+    }
+    fprintf(p->out, "e%lld", -(long long)scale);
+    return;
+  }
   if (scale <= 0) {
     for (int k = nd - 1; k >= 0; k--) {
       fputc(digits[k], p->out);
@@ -171,11 +244,19 @@ static void print_decimal(pctx_t* p, const uint8_t* bytes, int32_t w, int32_t sc
 static void print_list(pctx_t* p, const zcx_array_t* child, int64_t start, int64_t len) {
   fputc('[', p->out);
   int64_t shown = p->max_items >= 0 && len > p->max_items ? p->max_items : len;
+  bool ree = zcxi_storage_type(child->type)->id == ZCX_TYPE_RUN_END_ENCODED;
+  zcxi_ree_cursor_t cursor;
+  zcxi_ree_cursor_init(&cursor, child);
   for (int64_t k = 0; k < shown; k++) {
     if (k > 0) {
       fputs(", ", p->out);
     }
-    print_value(p, child, start + k);
+    if (ree) {
+      // Runs walked in order: O(1) per element instead of a binary search.
+      print_value(p, child->children[1], zcxi_ree_cursor_seek(&cursor, start + k));
+    } else {
+      print_value(p, child, start + k);
+    }
   }
   if (shown < len) {
     fprintf(p->out, "%s... (%lld more)", shown > 0 ? ", " : "", (long long)(len - shown));
@@ -198,7 +279,7 @@ static void print_value(pctx_t* p, const zcx_array_t* a, int64_t i) {
       fputs(zcx_array_get_bool(a, i) ? "true" : "false", p->out);
       return;
     case ZCX_TYPE_UINT64:
-      fprintf(p->out, "%" PRIu64, ((const uint64_t*)zcxi_array_buf(a, 1))[k]);
+      fprintf(p->out, "%" PRIu64, (uint64_t)zcx_array_get_int(a, i));
       return;
     case ZCX_TYPE_INT8:
     case ZCX_TYPE_UINT8:
@@ -225,7 +306,7 @@ static void print_value(pctx_t* p, const zcx_array_t* a, int64_t i) {
       print_time_of_day(p, zcx_array_get_int(a, i), (int)st->unit);
       return;
     case ZCX_TYPE_TIMESTAMP:
-      print_timestamp(p, zcx_array_get_int(a, i), (int)st->unit);
+      print_timestamp(p, zcx_array_get_int(a, i), (int)st->unit, st->timezone);
       return;
     case ZCX_TYPE_DURATION:
       fprintf(p->out, "%lld%s", (long long)zcx_array_get_int(a, i), unit_suffix[st->unit]);
@@ -283,16 +364,11 @@ static void print_value(pctx_t* p, const zcx_array_t* a, int64_t i) {
       } else {
         bool large = st->id == ZCX_TYPE_LARGE_LIST || st->id == ZCX_TYPE_LARGE_LIST_VIEW;
         bool view = st->id == ZCX_TYPE_LIST_VIEW || st->id == ZCX_TYPE_LARGE_LIST_VIEW;
+        int64_t w = large ? 8 : 4;
         const uint8_t* o = zcxi_array_buf(a, 1);
-        start = large ? ((const int64_t*)o)[k] : ((const int32_t*)o)[k];
-        int64_t next;
-        if (view) {
-          const uint8_t* s = zcxi_array_buf(a, 2);
-          next = start + (large ? ((const int64_t*)s)[k] : ((const int32_t*)s)[k]);
-        } else {
-          next = large ? ((const int64_t*)o)[k + 1] : ((const int32_t*)o)[k + 1];
-        }
-        len = next - start;
+        start = zcxi_load_offset(o, w, k);
+        len = view ? zcxi_load_offset(zcxi_array_buf(a, 2), w, k)
+                   : zcxi_load_offset(o, w, k + 1) - start;
       }
       if (st->id != ZCX_TYPE_MAP) {
         print_list(p, a->children[0], start, len);
@@ -327,7 +403,11 @@ static void print_value(pctx_t* p, const zcx_array_t* a, int64_t i) {
     case ZCX_TYPE_DENSE_UNION: {
       int8_t code = ((const int8_t*)zcxi_array_buf(a, 0))[k];
       int32_t c = zcxi_union_child_index(st, code);
-      int64_t j = st->id == ZCX_TYPE_DENSE_UNION ? ((const int32_t*)zcxi_array_buf(a, 1))[k] : k;
+      if (c < 0) {
+        fputs("null", p->out);  // not reached: zcx_array_is_null says so first
+        return;
+      }
+      int64_t j = st->id == ZCX_TYPE_DENSE_UNION ? zcxi_load_i32(zcxi_array_buf(a, 1), k) : k;
       print_value(p, a->children[c], j);
       return;
     }
@@ -347,11 +427,16 @@ int zcx_array_print(const zcx_array_t* array, FILE* out, int64_t max_items, zcx_
   if (array == NULL || out == NULL) {
     return zcx_error_fail(err, EINVAL, "array_print: array or out is NULL");
   }
-  for (int32_t i = 0; i < array->num_buffers; i++) {
-    if (array->buffers[i] != NULL &&
-        !zcx_device_is_host_accessible(zcx_buffer_device(array->buffers[i]))) {
-      return zcx_error_fail(err, ENOTSUP, "array_print: buffer %d is not in host memory", i);
-    }
+  if (!zcxi_array_on_host_deep(array)) {
+    return zcx_error_fail(err, ENOTSUP, "array_print: the array (or a child) has buffers that "
+                          "are not in host memory");
+  }
+  // Offsets, views, type ids, indices and run ends are checked first: printing never reads
+  // out of bounds, even an array that was only cheaply validated.
+  zcx_error_t why;
+  zcx_error_init(&why);
+  if (zcxi_array_validate_memory(array, &why) != 0) {
+    return zcx_error_fail(err, EINVAL, "array_print: invalid array: %s", why.message);
   }
   pctx_t p = {out, max_items};
   // The top level is a list of the whole array.

@@ -656,15 +656,24 @@ int32_t zcx_type_num_buffers(const zcx_type_t* type) {
 }
 
 int64_t zcxi_read_int(zcx_type_id_t id, const uint8_t* data, int64_t i) {
+  // memcpy loads: imported buffers need not be aligned to their element size.
   switch (id) {
-    case ZCX_TYPE_INT8: return ((const int8_t*)data)[i];
-    case ZCX_TYPE_UINT8: return ((const uint8_t*)data)[i];
-    case ZCX_TYPE_INT16: return ((const int16_t*)data)[i];
-    case ZCX_TYPE_UINT16: return ((const uint16_t*)data)[i];
-    case ZCX_TYPE_INT32: return ((const int32_t*)data)[i];
-    case ZCX_TYPE_UINT32: return ((const uint32_t*)data)[i];
-    case ZCX_TYPE_INT64: return ((const int64_t*)data)[i];
-    case ZCX_TYPE_UINT64: return (int64_t)((const uint64_t*)data)[i];
+    case ZCX_TYPE_INT8: return (int8_t)data[i];
+    case ZCX_TYPE_UINT8: return data[i];
+    case ZCX_TYPE_INT16: {
+      int16_t v;
+      memcpy(&v, data + i * 2, 2);
+      return v;
+    }
+    case ZCX_TYPE_UINT16: {
+      uint16_t v;
+      memcpy(&v, data + i * 2, 2);
+      return v;
+    }
+    case ZCX_TYPE_INT32: return zcxi_load_i32(data, i);
+    case ZCX_TYPE_UINT32: return (uint32_t)zcxi_load_i32(data, i);
+    case ZCX_TYPE_INT64:
+    case ZCX_TYPE_UINT64: return zcxi_load_i64(data, i);
     default: return 0;
   }
 }
@@ -780,7 +789,7 @@ void zcxi_strbuf_append_type(zcxi_strbuf_t* s, const zcx_type_t* t) {
       zcxi_strbuf_printf(s, ">");
       break;
     case ZCX_TYPE_EXTENSION:
-      zcxi_strbuf_printf(s, "extension<%s, storage=", t->extension_name);
+      zcxi_strbuf_printf(s, "ext<%s: ", t->extension_name);
       zcxi_strbuf_append_type(s, t->storage_type);
       zcxi_strbuf_printf(s, ">");
       break;

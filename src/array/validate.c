@@ -15,13 +15,20 @@
 // Nesting deeper than this is rejected rather than recursed into.
 #define MAX_DEPTH 64
 
+
+
 typedef struct vctx {
   zcx_error_t* err;
   zcx_validate_level_t level;
+  bool memory_only;  // full level, but only what keeps readers in bounds (no UTF-8, null
+                     // counts or map keys)
   char path[512];
   size_t path_len;
   int depth;
 } vctx_t;
+
+// The stored null count, read atomically (zcx_array_null_count may store it meanwhile).
+static int64_t nulls_of(const zcx_array_t* a) { return zcxi_array_null_count_peek(a); }
 
 static int vfail(vctx_t* c, const char* fmt, ...) ZCX_PRINTF(2, 3);
 
@@ -220,6 +227,11 @@ static int check_offsets_cheap(vctx_t* c, const zcx_array_t* a, zcx_type_id_t id
   if (a->length == 0 && zcxi_array_buf_size(a, 1) == 0) {
     return 0;  // an empty array may have no offsets at all
   }
+  if (end == INT64_MAX) {
+    return vfail(c, "buffer 1 (offsets): offset %lld + length %lld leaves no room for the last "
+                 "offset",
+                 (long long)a->offset, (long long)a->length);
+  }
   ZCX_RETURN_IF_ERROR(check_elems(c, a, id, 1, end + 1, w));
   if (!array_on_host(a)) {
     return 0;
@@ -272,70 +284,59 @@ static const char* child_name(const zcx_type_t* st, int32_t i) {
 typedef int32_t zcxi_v4i32 __attribute__((vector_size(16)));
 typedef int64_t zcxi_v2i64 __attribute__((vector_size(16)));
 
-static bool block_decreases32(const int32_t* o, int64_t n) {
+static bool block_decreases32(const uint8_t* o, int64_t n) {
   zcxi_v4i32 acc = {0, 0, 0, 0};
   int64_t i = 0;
   for (; i + 16 <= n; i += 16) {
     zcxi_v4i32 a0, a1, a2, a3, b0, b1, b2, b3;
-    memcpy(&a0, o + i, 16);
-    memcpy(&a1, o + i + 4, 16);
-    memcpy(&a2, o + i + 8, 16);
-    memcpy(&a3, o + i + 12, 16);
-    memcpy(&b0, o + i + 1, 16);
-    memcpy(&b1, o + i + 5, 16);
-    memcpy(&b2, o + i + 9, 16);
-    memcpy(&b3, o + i + 13, 16);
+    memcpy(&a0, o + 4 * i, 16);
+    memcpy(&a1, o + 4 * (i + 4), 16);
+    memcpy(&a2, o + 4 * (i + 8), 16);
+    memcpy(&a3, o + 4 * (i + 12), 16);
+    memcpy(&b0, o + 4 * (i + 1), 16);
+    memcpy(&b1, o + 4 * (i + 5), 16);
+    memcpy(&b2, o + 4 * (i + 9), 16);
+    memcpy(&b3, o + 4 * (i + 13), 16);
     acc |= (b0 < a0) | (b1 < a1) | (b2 < a2) | (b3 < a3);
   }
   int bad = (acc[0] | acc[1] | acc[2] | acc[3]) != 0;
   for (; i < n; i++) {
-    bad |= o[i + 1] < o[i];
+    bad |= zcxi_load_i32(o, i + 1) < zcxi_load_i32(o, i);
   }
   return bad;
 }
 
-static bool block_decreases64(const int64_t* o, int64_t n) {
+static bool block_decreases64(const uint8_t* o, int64_t n) {
   zcxi_v2i64 acc = {0, 0};
   int64_t i = 0;
   for (; i + 8 <= n; i += 8) {
     zcxi_v2i64 a0, a1, a2, a3, b0, b1, b2, b3;
-    memcpy(&a0, o + i, 16);
-    memcpy(&a1, o + i + 2, 16);
-    memcpy(&a2, o + i + 4, 16);
-    memcpy(&a3, o + i + 6, 16);
-    memcpy(&b0, o + i + 1, 16);
-    memcpy(&b1, o + i + 3, 16);
-    memcpy(&b2, o + i + 5, 16);
-    memcpy(&b3, o + i + 7, 16);
+    memcpy(&a0, o + 8 * i, 16);
+    memcpy(&a1, o + 8 * (i + 2), 16);
+    memcpy(&a2, o + 8 * (i + 4), 16);
+    memcpy(&a3, o + 8 * (i + 6), 16);
+    memcpy(&b0, o + 8 * (i + 1), 16);
+    memcpy(&b1, o + 8 * (i + 3), 16);
+    memcpy(&b2, o + 8 * (i + 5), 16);
+    memcpy(&b3, o + 8 * (i + 7), 16);
     acc |= (b0 < a0) | (b1 < a1) | (b2 < a2) | (b3 < a3);
   }
   int bad = (acc[0] | acc[1]) != 0;
   for (; i < n; i++) {
-    bad |= o[i + 1] < o[i];
+    bad |= zcxi_load_i64(o, i + 1) < zcxi_load_i64(o, i);
   }
   return bad;
 }
 
-static int64_t first_decrease32(const int32_t* o, int64_t n) {
+// Index of the first i in [0, n) with offset i + 1 < offset i of the `w`-byte offsets at `o`
+// (not necessarily aligned), or -1.
+static int64_t first_decrease(const uint8_t* o, int64_t w, int64_t n) {
   for (int64_t base = 0; base < n; base += BLOCK) {
     int64_t len = n - base < BLOCK ? n - base : BLOCK;
-    if (block_decreases32(o + base, len)) {
+    const uint8_t* block = o + base * w;
+    if (w == 4 ? block_decreases32(block, len) : block_decreases64(block, len)) {
       for (int64_t i = base; i < base + len; i++) {
-        if (o[i + 1] < o[i]) {
-          return i;
-        }
-      }
-    }
-  }
-  return -1;
-}
-
-static int64_t first_decrease64(const int64_t* o, int64_t n) {
-  for (int64_t base = 0; base < n; base += BLOCK) {
-    int64_t len = n - base < BLOCK ? n - base : BLOCK;
-    if (block_decreases64(o + base, len)) {
-      for (int64_t i = base; i < base + len; i++) {
-        if (o[i + 1] < o[i]) {
+        if (zcxi_load_offset(o, w, i + 1) < zcxi_load_offset(o, w, i)) {
           return i;
         }
       }
@@ -351,8 +352,7 @@ static int check_offsets_full(vctx_t* c, const zcx_array_t* a, int64_t w) {
     return 0;
   }
   const uint8_t* o = zcxi_array_buf(a, 1);
-  int64_t bad = w == 4 ? first_decrease32((const int32_t*)o + a->offset, a->length)
-                       : first_decrease64((const int64_t*)o + a->offset, a->length);
+  int64_t bad = first_decrease(o + a->offset * w, w, a->length);
   if (bad >= 0) {
     int64_t i = a->offset + bad;
     return vfail(c, "buffer 1 (offsets): offset %lld at index %lld < previous offset %lld "
@@ -398,6 +398,8 @@ static int check_utf8_offsets(vctx_t* c, const zcx_array_t* a, int64_t w) {
   return 0;
 }
 
+// Unlike list views, the spec puts no requirement on the view of a null slot (its contents
+// are undefined), so null slots are skipped here and every reader skips them too.
 static int check_views_full(vctx_t* c, const zcx_array_t* a, bool utf8) {
   const uint8_t* views = zcxi_array_buf(a, 1);
   int32_t nvar = a->num_buffers - 2;
@@ -445,37 +447,43 @@ static int check_views_full(vctx_t* c, const zcx_array_t* a, bool utf8) {
   return 0;
 }
 
+// The spec requires every slot, null slots included, to satisfy
+// 0 <= offset <= child length and 0 <= offset + size <= child length.
 static int check_list_views_full(vctx_t* c, const zcx_array_t* a, int64_t w) {
   const uint8_t* offs = zcxi_array_buf(a, 1);
   const uint8_t* sizes = zcxi_array_buf(a, 2);
   int64_t child_len = a->children[0]->length;
   for (int64_t k = 0; k < a->length; k++) {
-    if (!zcxi_array_valid_bit(a, k)) {
-      continue;
-    }
-    int64_t o = read_offset(offs, w, a->offset + k);
-    int64_t s = read_offset(sizes, w, a->offset + k);
+    int64_t o = zcxi_load_offset(offs, w, a->offset + k);
+    int64_t s = zcxi_load_offset(sizes, w, a->offset + k);
+    const char* what = zcxi_array_valid_bit(a, k) ? "list view" : "null list view";
     if (o < 0 || s < 0) {
-      return vfail(c, "list view at index %lld: negative %s %lld", (long long)k,
+      return vfail(c, "%s at index %lld: negative %s %lld", what, (long long)k,
                    o < 0 ? "offset" : "size", (long long)(o < 0 ? o : s));
     }
     if (o > child_len || s > child_len - o) {
-      return vfail(c, "list view at index %lld: offset %lld + size %lld > child length %lld",
+      return vfail(c, "%s at index %lld: offset %lld + size %lld > child length %lld", what,
                    (long long)k, (long long)o, (long long)s, (long long)child_len);
     }
   }
   return 0;
 }
 
+// Type ids name a child; dense offsets lie in that child and, as the spec requires, do not
+// decrease within each child (equal offsets are allowed, as Arrow C++ allows them).
 static int check_union_full(vctx_t* c, const zcx_array_t* a, const zcx_type_t* st) {
   int8_t child_of[128];
   memset(child_of, -1, sizeof(child_of));
   for (int32_t i = 0; i < st->num_children; i++) {
     child_of[st->type_codes[i]] = (int8_t)i;
   }
+  int64_t last[128];
   const int8_t* ids = (const int8_t*)zcxi_array_buf(a, 0);
-  const int32_t* offs = (const int32_t*)zcxi_array_buf(a, 1);
+  const uint8_t* offs = zcxi_array_buf(a, 1);
   bool dense = st->id == ZCX_TYPE_DENSE_UNION;
+  for (int32_t i = 0; i < st->num_children; i++) {
+    last[i] = -1;
+  }
   for (int64_t k = 0; k < a->length; k++) {
     int8_t id = ids[a->offset + k];
     if (id < 0 || child_of[id] < 0) {
@@ -484,13 +492,20 @@ static int check_union_full(vctx_t* c, const zcx_array_t* a, const zcx_type_t* s
                    id, (long long)k);
     }
     if (dense) {
-      int32_t o = offs[a->offset + k];
-      int64_t child_len = a->children[child_of[id]]->length;
+      int32_t ci = child_of[id];
+      int32_t o = zcxi_load_i32(offs, a->offset + k);
+      int64_t child_len = a->children[ci]->length;
       if (o < 0 || o >= child_len) {
         return vfail(c, "buffer 1 (offsets): offset %d at index %lld is outside child '%s' of "
                      "length %lld",
-                     o, (long long)k, child_name(st, child_of[id]), (long long)child_len);
+                     o, (long long)k, child_name(st, ci), (long long)child_len);
       }
+      if (o < last[ci]) {
+        return vfail(c, "buffer 1 (offsets): offset %d at index %lld into child '%s' < previous "
+                     "offset %lld into that child (offsets must increase within each child)",
+                     o, (long long)k, child_name(st, ci), (long long)last[ci]);
+      }
+      last[ci] = o;
     }
   }
   return 0;
@@ -587,21 +602,21 @@ static int validate_layout(vctx_t* c, const zcx_array_t* a, const zcx_type_t* st
   bool has_validity = zcxi_id_has_validity(id);
   if (has_validity && a->num_buffers > 0) {
     if (a->buffers[0] != NULL) {
-      ZCX_RETURN_IF_ERROR(check_size(c, a, id, 0, zcxi_bytes_for_bits(end)));
+      ZCX_RETURN_IF_ERROR(check_size(c, a, id, 0, zcxi_bits_bytes(end)));
     }
-    if (a->buffers[0] == NULL && a->null_count > 0 && id != ZCX_TYPE_NA) {
-      return vfail(c, "null count %lld but no validity bitmap", (long long)a->null_count);
+    if (a->buffers[0] == NULL && nulls_of(a) > 0 && id != ZCX_TYPE_NA) {
+      return vfail(c, "null count %lld but no validity bitmap", (long long)nulls_of(a));
     }
   }
   switch (id) {
     case ZCX_TYPE_NA:
-      if (a->null_count >= 0 && a->null_count != a->length) {
+      if (nulls_of(a) >= 0 && nulls_of(a) != a->length) {
         return vfail(c, "null array of length %lld has null count %lld", (long long)a->length,
-                     (long long)a->null_count);
+                     (long long)nulls_of(a));
       }
       return 0;
     case ZCX_TYPE_BOOL:
-      return check_size(c, a, id, 1, zcxi_bytes_for_bits(end));
+      return check_size(c, a, id, 1, zcxi_bits_bytes(end));
     case ZCX_TYPE_BINARY:
     case ZCX_TYPE_STRING:
       return check_offsets_cheap(c, a, id, 4, end, zcxi_array_buf_size(a, 2), "data length");
@@ -646,9 +661,9 @@ static int validate_layout(vctx_t* c, const zcx_array_t* a, const zcx_type_t* st
       return 0;
     case ZCX_TYPE_SPARSE_UNION:
     case ZCX_TYPE_DENSE_UNION:
-      if (a->null_count > 0) {
+      if (nulls_of(a) > 0) {
         return vfail(c, "a union has no validity bitmap but null count %lld",
-                     (long long)a->null_count);
+                     (long long)nulls_of(a));
       }
       ZCX_RETURN_IF_ERROR(check_elems(c, a, id, 0, end, 1));
       if (id == ZCX_TYPE_DENSE_UNION) {
@@ -664,15 +679,15 @@ static int validate_layout(vctx_t* c, const zcx_array_t* a, const zcx_type_t* st
       }
       return 0;
     case ZCX_TYPE_RUN_END_ENCODED: {
-      if (a->null_count > 0) {
+      if (nulls_of(a) > 0) {
         return vfail(c, "a run-end encoded array has no validity bitmap but null count %lld",
-                     (long long)a->null_count);
+                     (long long)nulls_of(a));
       }
       const zcx_array_t* ends = a->children[0];
       const zcx_array_t* values = a->children[1];
-      if (ends->null_count > 0) {
+      if (nulls_of(ends) > 0) {
         return vfail(c, "child 'run_ends' (0): run ends must not be null (null count %lld)",
-                     (long long)ends->null_count);
+                     (long long)nulls_of(ends));
       }
       if (values->length < ends->length) {
         return vfail(c, "child '%s' (1) has length %lld, shorter than %lld run ends",
@@ -704,11 +719,12 @@ static int validate_full_checks(vctx_t* c, const zcx_array_t* a, const zcx_type_
   }
   zcx_type_id_t id = st->id;
   const uint8_t* valid = zcxi_array_buf(a, 0);
-  if (zcxi_id_has_validity(id) && id != ZCX_TYPE_NA && valid != NULL && a->null_count >= 0) {
+  if (zcxi_id_has_validity(id) && id != ZCX_TYPE_NA && valid != NULL && nulls_of(a) >= 0 &&
+      !c->memory_only) {
     int64_t nulls = a->length - zcxi_bitmap_count_set(valid, a->offset, a->length);
-    if (nulls != a->null_count) {
+    if (nulls != nulls_of(a)) {
       return vfail(c, "null count %lld disagrees with the validity bitmap (%lld nulls)",
-                   (long long)a->null_count, (long long)nulls);
+                   (long long)nulls_of(a), (long long)nulls);
     }
   }
   switch (id) {
@@ -719,17 +735,17 @@ static int validate_full_checks(vctx_t* c, const zcx_array_t* a, const zcx_type_
     case ZCX_TYPE_LARGE_STRING: {
       int64_t w = id == ZCX_TYPE_STRING ? 4 : 8;
       ZCX_RETURN_IF_ERROR(check_offsets_full(c, a, w));
-      return check_utf8_offsets(c, a, w);
+      return c->memory_only ? 0 : check_utf8_offsets(c, a, w);
     }
     case ZCX_TYPE_BINARY_VIEW:
     case ZCX_TYPE_STRING_VIEW:
-      return check_views_full(c, a, id == ZCX_TYPE_STRING_VIEW);
+      return check_views_full(c, a, id == ZCX_TYPE_STRING_VIEW && !c->memory_only);
     case ZCX_TYPE_LIST:
     case ZCX_TYPE_LARGE_LIST:
       return check_offsets_full(c, a, id == ZCX_TYPE_LIST ? 4 : 8);
     case ZCX_TYPE_MAP:
       ZCX_RETURN_IF_ERROR(check_offsets_full(c, a, 4));
-      return check_map_keys_full(c, a, 4);
+      return c->memory_only ? 0 : check_map_keys_full(c, a, 4);
     case ZCX_TYPE_LIST_VIEW:
     case ZCX_TYPE_LARGE_LIST_VIEW:
       return check_list_views_full(c, a, id == ZCX_TYPE_LIST_VIEW ? 4 : 8);
@@ -768,8 +784,8 @@ static int validate(vctx_t* c, const zcx_array_t* a) {
     return vfail(c, "offset %lld + length %lld overflows", (long long)a->offset,
                  (long long)a->length);
   }
-  if (a->null_count < -1 || a->null_count > a->length) {
-    return vfail(c, "null count %lld is outside -1..length %lld", (long long)a->null_count,
+  if (nulls_of(a) < -1 || nulls_of(a) > a->length) {
+    return vfail(c, "null count %lld is outside -1..length %lld", (long long)nulls_of(a),
                  (long long)a->length);
   }
   int32_t nb = zcx_type_num_buffers(st);
@@ -845,12 +861,24 @@ int zcxi_array_validate_at(const zcx_array_t* a, zcx_validate_level_t level, con
   vctx_t c;
   c.err = err;
   c.level = level;
+  c.memory_only = false;
   c.depth = 0;
   c.path_len = 0;
   c.path[0] = '\0';
   if (path != NULL && path[0] != '\0') {
     path_push(&c, "%s", path);
   }
+  return validate(&c, a);
+}
+
+int zcxi_array_validate_memory(const zcx_array_t* a, zcx_error_t* err) {
+  vctx_t c;
+  c.err = err;
+  c.level = ZCX_VALIDATE_FULL;
+  c.memory_only = true;
+  c.depth = 0;
+  c.path_len = 0;
+  c.path[0] = '\0';
   return validate(&c, a);
 }
 

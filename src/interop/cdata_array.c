@@ -143,7 +143,8 @@ int zcxi_cdata_export_array(zcx_array_t* array, struct ArrowArray* out, zcxi_cda
   zcx_array_retain(array);
   priv->array = array;
   out->length = array->length;
-  out->null_count = array->null_count;
+  // Read atomically: zcx_array_null_count may be storing it meanwhile.
+  out->null_count = __atomic_load_n(&array->null_count, __ATOMIC_RELAXED);
   out->offset = array->offset;
   out->n_buffers = nb;
   out->n_children = array->num_children;
@@ -379,10 +380,23 @@ typedef struct layout {
   bool offsets_data;     // buffer 2 is the data the offsets point into
 } layout_t;
 
+// `count` elements of `width` bytes, or EINVAL when that overflows.
+static int elems_bytes(int64_t count, int64_t width, const char* where, int64_t* out,
+                       zcx_error_t* err) {
+  if (!zcxi_mul_i64(count, width, out)) {
+    return zcx_error_fail(err, EINVAL, "%s: %" PRId64 " elements of %" PRId64 " bytes overflow",
+                          where, count, width);
+  }
+  return 0;
+}
+
+// The sizes are computed from a claimed offset + length (end < INT64_MAX, checked by the
+// caller) and every product is overflow-checked: a hostile length is rejected here, before
+// anything is read.
 static int layout_of(const zcx_type_t* st, int64_t end, const char* where, layout_t* lay,
                      zcx_error_t* err) {
   memset(lay, 0, sizeof(*lay));
-  int64_t bits = zcxi_bytes_for_bits(end);
+  int64_t bits = end / 8 + (end % 8 != 0);
   int64_t w;
   switch (st->id) {
     case ZCX_TYPE_NA:
@@ -403,7 +417,7 @@ static int layout_of(const zcx_type_t* st, int64_t end, const char* where, layou
       lay->n_buffers = 3;
       lay->validity = true;
       lay->sizes[0] = bits;
-      lay->sizes[1] = (end + 1) * w;
+      ZCX_RETURN_IF_ERROR(elems_bytes(end + 1, w, where, &lay->sizes[1], err));
       lay->sizes[2] = -1;
       lay->offsets_width = (int32_t)w;
       lay->offsets_data = true;
@@ -413,8 +427,7 @@ static int layout_of(const zcx_type_t* st, int64_t end, const char* where, layou
       lay->n_buffers = 3;
       lay->validity = true;
       lay->sizes[0] = bits;
-      lay->sizes[1] = end * 16;
-      return 0;
+      return elems_bytes(end, 16, where, &lay->sizes[1], err);
     case ZCX_TYPE_LIST:
     case ZCX_TYPE_MAP:
     case ZCX_TYPE_LARGE_LIST:
@@ -422,7 +435,7 @@ static int layout_of(const zcx_type_t* st, int64_t end, const char* where, layou
       lay->n_buffers = 2;
       lay->validity = true;
       lay->sizes[0] = bits;
-      lay->sizes[1] = (end + 1) * w;
+      ZCX_RETURN_IF_ERROR(elems_bytes(end + 1, w, where, &lay->sizes[1], err));
       lay->offsets_width = (int32_t)w;
       return 0;
     case ZCX_TYPE_LIST_VIEW:
@@ -431,8 +444,8 @@ static int layout_of(const zcx_type_t* st, int64_t end, const char* where, layou
       lay->n_buffers = 3;
       lay->validity = true;
       lay->sizes[0] = bits;
-      lay->sizes[1] = end * w;
-      lay->sizes[2] = end * w;
+      ZCX_RETURN_IF_ERROR(elems_bytes(end, w, where, &lay->sizes[1], err));
+      lay->sizes[2] = lay->sizes[1];
       return 0;
     case ZCX_TYPE_FIXED_SIZE_LIST:
     case ZCX_TYPE_STRUCT:
@@ -447,8 +460,7 @@ static int layout_of(const zcx_type_t* st, int64_t end, const char* where, layou
     case ZCX_TYPE_DENSE_UNION:
       lay->n_buffers = 2;
       lay->sizes[0] = end;
-      lay->sizes[1] = end * 4;
-      return 0;
+      return elems_bytes(end, 4, where, &lay->sizes[1], err);
     default:
       w = value_bytes(st);
       if (w <= 0 && st->id != ZCX_TYPE_FIXED_SIZE_BINARY) {
@@ -825,7 +837,7 @@ int zcxi_cdata_struct_to_batch(zcx_array_t* st, zcx_schema_t* schema, zcx_batch_
                                zcx_error_t* err) {
   *out = NULL;
   if (st->num_buffers > 0 && st->buffers[0] != NULL) {
-    int64_t nulls = st->null_count >= 0 ? st->null_count : zcx_array_null_count(st);
+    int64_t nulls = zcx_array_null_count(st);
     if (nulls != 0) {
       return zcx_error_fail(err, EINVAL,
                             "import batch: the top-level struct has %" PRId64 " nulls", nulls);

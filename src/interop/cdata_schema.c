@@ -812,8 +812,12 @@ static int parse_format(const char* f, const char* where, parsed_format_t* pf, z
   return zcx_error_fail(err, EINVAL, "%s: unknown format string '%s'", where, f);
 }
 
+// Nesting deeper than this (children and dictionaries) is rejected, so that a hostile or
+// cyclic schema cannot exhaust the stack. Validation of arrays stops at the same depth.
+#define MAX_SCHEMA_DEPTH 64
+
 static int import_node(const struct ArrowSchema* s, const char* path, bool is_dictionary,
-                       zcx_field_t** out, zcx_error_t* err);
+                       int depth, zcx_field_t** out, zcx_error_t* err);
 
 // Builds the type a parsed format and imported children describe.
 static int build_type(const parsed_format_t* pf, const struct ArrowSchema* s,
@@ -875,7 +879,7 @@ static bool is_integer(zcx_type_id_t id) {
 }
 
 static int import_node(const struct ArrowSchema* s, const char* path, bool is_dictionary,
-                       zcx_field_t** out, zcx_error_t* err) {
+                       int depth, zcx_field_t** out, zcx_error_t* err) {
   *out = NULL;
   char where[ZCXI_CDATA_PATH_SIZE + 32];
   if (is_dictionary) {
@@ -887,6 +891,10 @@ static int import_node(const struct ArrowSchema* s, const char* path, bool is_di
   }
   if (s->release == NULL) {
     return zcx_error_fail(err, EINVAL, "%s: schema is released", where);
+  }
+  if (depth >= MAX_SCHEMA_DEPTH) {
+    return zcx_error_fail(err, EINVAL, "%s: nesting deeper than %d levels", where,
+                          MAX_SCHEMA_DEPTH);
   }
   if (s->format == NULL) {
     return zcx_error_fail(err, EINVAL, "%s: format is NULL", where);
@@ -924,7 +932,7 @@ static int import_node(const struct ArrowSchema* s, const char* path, bool is_di
                           (int)i);
       break;
     }
-    rc = import_node(c, cpath, false, &kids[i], err);
+    rc = import_node(c, cpath, false, depth + 1, &kids[i], err);
   }
   if (rc == 0) {
     rc = build_type(&pf, s, kids, n, where, &type, err);
@@ -936,7 +944,7 @@ static int import_node(const struct ArrowSchema* s, const char* path, bool is_di
                           s->format);
     } else {
       zcx_field_t* values = NULL;
-      rc = import_node(s->dictionary, path, true, &values, err);
+      rc = import_node(s->dictionary, path, true, depth + 1, &values, err);
       if (rc == 0) {
         rc = zcx_type_dictionary(type, values->type,
                                  (s->flags & ARROW_FLAG_DICTIONARY_ORDERED) != 0, &tmp, err);
@@ -994,7 +1002,7 @@ int zcxi_cdata_parse_field(const struct ArrowSchema* schema, zcx_field_t** out,
     return zcx_error_fail(err, EINVAL, "import schema: schema is NULL");
   }
   const char* path = schema->release != NULL && schema->name != NULL ? schema->name : "";
-  return import_node(schema, path, false, out, err);
+  return import_node(schema, path, false, 0, out, err);
 }
 
 int zcxi_cdata_parse_schema(const struct ArrowSchema* schema, zcx_schema_t** out,
@@ -1012,7 +1020,7 @@ int zcxi_cdata_parse_schema(const struct ArrowSchema* schema, zcx_schema_t** out
                           schema->format != NULL ? schema->format : "(null)");
   }
   zcx_field_t* field = NULL;
-  ZCX_RETURN_IF_ERROR(import_node(schema, "", false, &field, err));
+  ZCX_RETURN_IF_ERROR(import_node(schema, "", false, 0, &field, err));
   if (field->type->id != ZCX_TYPE_STRUCT) {
     zcx_field_release(field);
     return zcx_error_fail(err, EINVAL, "import schema: top-level type is not a struct");

@@ -143,3 +143,24 @@ void ts_expect_error(int rc, const zcx_error_t* err, const char* needle) {
     fail_msg("message '%s' does not contain '%s'", err->message, needle);
   }
 }
+
+zcx_array_t* ts_ree_int32(const int32_t* ends, const int32_t* values, const bool* valid,
+                          int64_t runs, int64_t length) {
+  zcx_field_t* vf = ts_field("values", ts_type(ZCX_TYPE_INT32), true);
+  zcx_type_t* rt = ts_type(ZCX_TYPE_INT32);
+  zcx_type_t* t = NULL;
+  assert_int_equal(zcx_type_run_end_encoded(rt, vf, &t, NULL), 0);
+  zcx_type_release(rt);
+  zcx_field_release(vf);
+  zcx_array_t* kids[2] = {ts_int32(ends, runs, NULL), ts_int32(values, runs, valid)};
+  zcx_array_t* a = NULL;
+  zcx_error_t err;
+  int rc = zcx_array_create(t, length, 0, -1, NULL, 0, kids, 2, NULL, &a, &err);
+  if (rc != 0) {
+    fail_msg("ts_ree_int32: %s", err.message);
+  }
+  zcx_array_release(kids[0]);
+  zcx_array_release(kids[1]);
+  zcx_type_release(t);
+  return a;
+}

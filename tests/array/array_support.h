@@ -28,6 +28,10 @@ zcx_array_t* ts_int32(const int32_t* v, int64_t n, const bool* valid);
 zcx_array_t* ts_int64(const int64_t* v, int64_t n, const bool* valid);
 zcx_array_t* ts_double(const double* v, int64_t n, const bool* valid);
 zcx_array_t* ts_strings(zcx_type_id_t id, const char* const* v, int64_t n);  // NULL entry: null
+// run_end_encoded<int32 run ends, int32 values> of `length` from `runs` run ends and values
+// (valid: NULL for no null values), made with zcx_array_create (cheap validation only).
+zcx_array_t* ts_ree_int32(const int32_t* ends, const int32_t* values, const bool* valid,
+                          int64_t runs, int64_t length);
 // Finishes a builder (asserting success) and destroys it.
 zcx_array_t* ts_finish(zcx_builder_t* b);
 // Asserts that `rc` is EINVAL and the message contains `needle`.

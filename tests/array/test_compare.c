@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -192,6 +193,73 @@ static void test_dictionary_compares_values(void** state) {
   zcx_type_release(str);
 }
 
+// Run-end encoded arrays compare by their logical values, whatever their runs, walking both
+// sides' runs in step (through slices and hostile run ends too).
+static void test_run_end_encoded(void** state) {
+  (void)state;
+  int32_t e1[2] = {3, 5};
+  int32_t v1[2] = {1, 0};
+  bool ok1[2] = {true, false};
+  int32_t e2[4] = {1, 2, 3, 5};
+  int32_t v2[4] = {1, 1, 1, 0};
+  bool ok2[4] = {true, true, true, false};
+  int32_t e3[2] = {2, 5};
+  zcx_array_t* a = ts_ree_int32(e1, v1, ok1, 2, 5);
+  zcx_array_t* b = ts_ree_int32(e2, v2, ok2, 4, 5);
+  zcx_array_t* c = ts_ree_int32(e3, v1, ok1, 2, 5);
+  assert_true(zcx_array_equal(a, b, NULL));
+  expect_differ(a, c, "element 2: value != null");
+  zcx_array_t* sa = NULL;
+  zcx_array_t* sb = NULL;
+  assert_int_equal(zcx_array_slice(a, 1, 3, &sa, NULL), 0);
+  assert_int_equal(zcx_array_slice(b, 1, 3, &sb, NULL), 0);
+  assert_true(zcx_array_equal(sa, sb, NULL));
+  zcx_array_release(sa);
+  zcx_array_release(sb);
+
+  // Many runs of one element against few long runs.
+  enum { N = 1000 };
+  int32_t* ends = malloc(N * sizeof(int32_t));
+  int32_t* vals = malloc(N * sizeof(int32_t));
+  int32_t long_ends[10];
+  int32_t long_vals[10];
+  for (int32_t i = 0; i < N; i++) {
+    ends[i] = i + 1;
+    vals[i] = i / 100;
+  }
+  for (int32_t r = 0; r < 10; r++) {
+    long_ends[r] = (r + 1) * 100;
+    long_vals[r] = r;
+  }
+  zcx_array_t* many = ts_ree_int32(ends, vals, NULL, N, N);
+  zcx_array_t* few = ts_ree_int32(long_ends, long_vals, NULL, 10, N);
+  assert_true(zcx_array_equal(many, few, NULL));
+  vals[777] = -1;
+  zcx_array_t* many2 = ts_ree_int32(ends, vals, NULL, N, N);
+  expect_differ(many2, few, "element 777: -1 != 7");
+  zcx_array_release(many);
+  zcx_array_release(many2);
+  zcx_array_release(few);
+  free(ends);
+  free(vals);
+
+  // Run ends that do not increase pass the cheap validation only; comparing them reads
+  // nothing out of range and terminates.
+  int32_t bad_ends[3] = {5, 2, 5};
+  int32_t bad_vals[3] = {7, 8, 9};
+  zcx_array_t* bad = ts_ree_int32(bad_ends, bad_vals, NULL, 3, 5);
+  assert_int_not_equal(zcx_array_validate(bad, ZCX_VALIDATE_FULL, NULL), 0);
+  assert_true(zcx_array_equal(bad, bad, NULL));
+  zcx_array_t* bad2 = ts_ree_int32(bad_ends, bad_vals, NULL, 3, 5);
+  (void)zcx_array_equal(bad, bad2, NULL);
+  (void)zcx_array_equal(bad, a, NULL);
+  zcx_array_release(bad);
+  zcx_array_release(bad2);
+  zcx_array_release(a);
+  zcx_array_release(b);
+  zcx_array_release(c);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_primitives_nulls_slices),
@@ -199,6 +267,7 @@ int main(void) {
       cmocka_unit_test(test_strings_and_views),
       cmocka_unit_test(test_nested),
       cmocka_unit_test(test_dictionary_compares_values),
+      cmocka_unit_test(test_run_end_encoded),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -87,8 +87,38 @@ static void test_print_temporal_and_decimal(void** state) {
   assert_int_equal(zcx_builder_append_int(b, 1704164645123LL, NULL), 0);
   assert_int_equal(zcx_builder_append_int(b, -1, NULL), 0);
   a = ts_finish(b);
-  expect_print(a, -1, "[2024-01-02 03:04:05.123, 1969-12-31 23:59:59.999]\n");
+  expect_print(a, -1, "[2024-01-02 03:04:05.123Z, 1969-12-31 23:59:59.999Z]\n");
   zcx_array_release(a);
+
+  // Time zones: none (a wall-clock time), a fixed offset (local time and offset), a named
+  // zone (the UTC instant with the zone's name, RFC 9557 style).
+  static const struct {
+    const char* tz;
+    const char* want;
+  } zones[] = {
+      {NULL, "[2024-01-02 03:04:05, 1969-12-31 23:59:59]\n"},
+      {"+05:30", "[2024-01-02 08:34:05+05:30, 1970-01-01 05:29:59+05:30]\n"},
+      {"-0800", "[2024-01-01 19:04:05-08:00, 1969-12-31 15:59:59-08:00]\n"},
+      {"Europe/Paris",
+       "[2024-01-02 03:04:05Z[Europe/Paris], 1969-12-31 23:59:59Z[Europe/Paris]]\n"},
+      {"+25:00", "[2024-01-02 03:04:05Z[+25:00], 1969-12-31 23:59:59Z[+25:00]]\n"},
+  };
+  // Near the limits a fixed offset cannot be applied: the UTC time prints.
+  assert_int_equal(zcx_type_timestamp(ZCX_TIME_SECOND, "+05:30", &t, NULL), 0);
+  b = builder_for(t);
+  assert_int_equal(zcx_builder_append_int(b, INT64_MAX, NULL), 0);
+  a = ts_finish(b);
+  expect_print(a, -1, "[292277026596-12-04 15:30:07Z]\n");
+  zcx_array_release(a);
+  for (size_t z = 0; z < sizeof(zones) / sizeof(zones[0]); z++) {
+    assert_int_equal(zcx_type_timestamp(ZCX_TIME_SECOND, zones[z].tz, &t, NULL), 0);
+    b = builder_for(t);
+    assert_int_equal(zcx_builder_append_int(b, 1704164645, NULL), 0);
+    assert_int_equal(zcx_builder_append_int(b, -1, NULL), 0);
+    a = ts_finish(b);
+    expect_print(a, -1, zones[z].want);
+    zcx_array_release(a);
+  }
 
   assert_int_equal(zcx_type_time(ZCX_TYPE_TIME64, ZCX_TIME_MICRO, &t, NULL), 0);
   b = builder_for(t);
@@ -123,6 +153,27 @@ static void test_print_temporal_and_decimal(void** state) {
   expect_print(a, -1,
                "[57896044618658097711785492504343953926634992332820282019728792003956564819967]\n");
   zcx_array_release(a);
+
+  // Extreme scales (the C Data interface allows any) switch to an exponent.
+  static const struct {
+    int32_t scale;
+    const char* want;
+  } scales[] = {
+      {-3, "[12345000]\n"},
+      {-41, "[12345e41]\n"},
+      {INT32_MIN, "[12345e2147483648]\n"},
+      {45, "[0.000000000000000000000000000000000000000012345]\n"},
+      {46, "[12345e-46]\n"},
+      {INT32_MAX, "[12345e-2147483647]\n"},
+  };
+  for (size_t k = 0; k < sizeof(scales) / sizeof(scales[0]); k++) {
+    assert_int_equal(zcx_type_decimal(64, 18, scales[k].scale, &t, NULL), 0);
+    b = builder_for(t);
+    assert_int_equal(zcx_builder_append_int(b, 12345, NULL), 0);
+    a = ts_finish(b);
+    expect_print(a, -1, scales[k].want);
+    zcx_array_release(a);
+  }
 }
 
 static void test_print_nested(void** state) {
@@ -224,12 +275,64 @@ static void test_print_batch_and_errors(void** state) {
   zcx_array_release(cols[1]);
 }
 
+// Run-end encoded arrays print their logical values, walking the runs in order.
+static void test_print_run_end_encoded(void** state) {
+  (void)state;
+  int32_t ends[3] = {3, 5, 6};
+  int32_t vals[3] = {7, 0, 9};
+  bool ok[3] = {true, false, true};
+  zcx_array_t* a = ts_ree_int32(ends, vals, ok, 3, 6);
+  expect_print(a, -1, "[7, 7, 7, null, null, 9]\n");
+  expect_print(a, 4, "[7, 7, 7, null, ... (2 more)]\n");
+  zcx_array_t* s = NULL;
+  assert_int_equal(zcx_array_slice(a, 2, 4, &s, NULL), 0);
+  expect_print(s, -1, "[7, null, null, 9]\n");
+  zcx_array_release(s);
+  zcx_array_release(a);
+  // Run ends that do not increase pass the cheap validation only: printing refuses them
+  // rather than reading out of range.
+  int32_t bad_ends[3] = {4, 1, 4};
+  a = ts_ree_int32(bad_ends, vals, ok, 3, 4);
+  char* text = NULL;
+  size_t size = 0;
+  FILE* f = open_memstream(&text, &size);
+  zcx_error_t err;
+  ts_expect_error(zcx_array_print(a, f, -1, &err), &err,
+                  "invalid array: child 'run_ends' (0): run end 1 at index 1 <= previous");
+  fclose(f);
+  free(text);
+  zcx_array_release(a);
+  // So are dense union offsets past their child and string offsets that decrease.
+  int32_t offs[3] = {0, 5, 2};
+  zcx_buffer_t* ob = ts_buf(offs, sizeof(offs));
+  zcx_buffer_t* db = ts_buf("abcde", 5);
+  zcx_buffer_t* sb[3] = {NULL, ob, db};
+  zcx_type_t* st = ts_type(ZCX_TYPE_STRING);
+  assert_int_equal(zcx_array_create(st, 2, 0, 0, sb, 3, NULL, 0, NULL, &a, NULL), 0);
+  f = open_memstream(&text, &size);
+  ts_expect_error(zcx_array_print(a, f, -1, &err), &err, "offsets must not decrease");
+  fclose(f);
+  free(text);
+  zcx_error_t why;
+  zcx_error_init(&why);
+  zcx_array_t* b = NULL;
+  assert_int_equal(zcx_array_slice(a, 0, 2, &b, NULL), 0);
+  assert_false(zcx_array_equal(a, b, &why));
+  assert_non_null(strstr(why.message, "invalid array"));
+  zcx_array_release(b);
+  zcx_array_release(a);
+  zcx_type_release(st);
+  zcx_buffer_release(ob);
+  zcx_buffer_release(db);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_print_primitives),
       cmocka_unit_test(test_print_temporal_and_decimal),
       cmocka_unit_test(test_print_nested),
       cmocka_unit_test(test_print_batch_and_errors),
+      cmocka_unit_test(test_print_run_end_encoded),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -217,7 +217,7 @@ static void test_nested_types(void** state) {
 
   // Extension.
   assert_int_equal(zcx_type_extension("my.uuid", "{}", 2, list, &t, NULL), 0);
-  expect_str(t, "extension<my.uuid, storage=list<item: int32>>");
+  expect_str(t, "ext<my.uuid: list<item: int32>>");
   assert_int_equal(zcx_type_num_buffers(t), 2);
   assert_int_equal(t->extension_metadata_length, 2);
   zcx_type_t* t2;

@@ -277,13 +277,27 @@ static void test_lists(void** state) {
   a = make(lvt, 2, 0, lb, 3, &child, 1, NULL);
   assert_int_equal(zcx_array_validate(a, ZCX_VALIDATE_FULL, NULL), 0);
   zcx_array_release(a);
-  // But a null slot is not looked at.
+  // The spec requires a null slot's offset and size to be in range too.
   zcx_buffer_t* bits = ts_bits("10");
   lb[0] = bits;
   lb[2] = sb;
   a = make(lvt, 2, 0, lb, 3, &child, 1, NULL);
+  expect_full_error(a, "null list view at index 1: offset 3 + size 2 > child length 4");
+  // A negative offset in a null slot as well, in a slice that starts past it too.
+  int32_t offs_neg[3] = {0, -1, 1};
+  int32_t sizes_neg[3] = {1, 0, 1};
+  zcx_buffer_t* onb = ts_buf(offs_neg, sizeof(offs_neg));
+  zcx_buffer_t* snb = ts_buf(sizes_neg, sizeof(sizes_neg));
+  zcx_buffer_t* bits3 = ts_bits("101");
+  zcx_buffer_t* lbn[3] = {bits3, onb, snb};
+  a = make(lvt, 3, 0, lbn, 3, &child, 1, NULL);
+  expect_full_error(a, "null list view at index 1: negative offset -1");
+  a = make(lvt, 1, 2, lbn, 3, &child, 1, NULL);
   assert_int_equal(zcx_array_validate(a, ZCX_VALIDATE_FULL, NULL), 0);
   zcx_array_release(a);
+  zcx_buffer_release(onb);
+  zcx_buffer_release(snb);
+  zcx_buffer_release(bits3);
 
   // Fixed-size list: the child must hold length × size values.
   zcx_field_t* item = ts_field("item", ts_type(ZCX_TYPE_INT32), true);
@@ -506,8 +520,26 @@ static void test_unions(void** state) {
   a = make(dense, 3, 0, db, 2, kids, 2, NULL);
   assert_int_equal(zcx_array_validate(a, ZCX_VALIDATE_FULL, NULL), 0);
   zcx_array_release(a);
-  zcx_buffer_t* all[] = {bad, good, ob, ob2};
-  release_bufs(all, 4);
+  // Offsets into one child must not decrease (equal offsets are allowed); offsets into
+  // different children are independent.
+  int8_t ids4[4] = {5, 2, 5, 2};
+  int32_t offs_dec[4] = {2, 0, 1, 0};
+  int32_t offs_eq[4] = {1, 0, 1, 2};
+  zcx_buffer_t* i4 = ts_buf(ids4, 4);
+  zcx_buffer_t* od = ts_buf(offs_dec, sizeof(offs_dec));
+  zcx_buffer_t* oe = ts_buf(offs_eq, sizeof(offs_eq));
+  zcx_buffer_t* db4[2] = {i4, od};
+  a = make(dense, 4, 0, db4, 2, kids, 2, NULL);
+  expect_full_error(a, "offset 1 at index 2 into child 'd' < previous offset 2 into that child");
+  a = make(dense, 2, 2, db4, 2, kids, 2, NULL);  // the slice past the decrease is fine
+  assert_int_equal(zcx_array_validate(a, ZCX_VALIDATE_FULL, NULL), 0);
+  zcx_array_release(a);
+  db4[1] = oe;
+  a = make(dense, 4, 0, db4, 2, kids, 2, NULL);
+  assert_int_equal(zcx_array_validate(a, ZCX_VALIDATE_FULL, NULL), 0);
+  zcx_array_release(a);
+  zcx_buffer_t* all[] = {bad, good, ob, ob2, i4, od, oe};
+  release_bufs(all, 7);
   zcx_array_release(kids[0]);
   zcx_array_release(kids[1]);
   zcx_type_release(sparse);
@@ -561,6 +593,86 @@ static void test_null_type(void** state) {
   zcx_type_release(t);
 }
 
+// Lengths and offsets near INT64_MAX: every size computed from them is overflow-checked, so a
+// hostile array is rejected with a message instead of wrapping around (UBSan checks this).
+static void test_huge_lengths(void** state) {
+  (void)state;
+  zcx_error_t err;
+  uint8_t bytes[8] = {0};
+  zcx_buffer_t* small = ts_buf(bytes, sizeof(bytes));
+  zcx_array_t* a = NULL;
+  zcx_type_t* bt = ts_type(ZCX_TYPE_BOOL);
+  zcx_buffer_t* bb[2] = {small, small};
+  ts_expect_error(zcx_array_create(bt, INT64_MAX - 3, 0, -1, bb, 2, NULL, 0, NULL, &a, &err),
+                  &err, "buffer 0 (validity) has 8 bytes, needs 1152921504606846976");
+  ts_expect_error(zcx_array_create(bt, 1, INT64_MAX, -1, bb, 2, NULL, 0, NULL, &a, &err), &err,
+                  "offset 9223372036854775807 + length 1 overflows");
+  zcx_type_t* st = ts_type(ZCX_TYPE_STRING);
+  zcx_buffer_t* sb[3] = {NULL, small, small};
+  ts_expect_error(zcx_array_create(st, 1, INT64_MAX - 1, -1, sb, 3, NULL, 0, NULL, &a, &err),
+                  &err, "leaves no room for the last offset");
+  ts_expect_error(zcx_array_create(st, INT64_MAX / 4, 0, -1, sb, 3, NULL, 0, NULL, &a, &err),
+                  &err, "buffer 1 (offsets): 2305843009213693952 elements of 4 bytes overflow");
+  zcx_type_t* i64 = ts_type(ZCX_TYPE_INT64);
+  zcx_buffer_t* ib[2] = {NULL, small};
+  ts_expect_error(zcx_array_create(i64, INT64_MAX / 2, 0, -1, ib, 2, NULL, 0, NULL, &a, &err),
+                  &err, "elements of 8 bytes overflow");
+  assert_null(a);
+  zcx_type_release(bt);
+  zcx_type_release(st);
+  zcx_type_release(i64);
+  zcx_buffer_release(small);
+}
+
+// Buffers from outside need not be aligned to their element size (C Data allows it): the
+// checks, accessors, printing and comparison read them without misaligned loads (UBSan).
+static void test_unaligned_buffers(void** state) {
+  (void)state;
+  uint8_t raw[1 + 4 * 4];
+  int32_t offs[4] = {0, 1, 3, 3};
+  memcpy(raw + 1, offs, sizeof(offs));
+  zcx_buffer_t* whole = ts_buf(raw, sizeof(raw));
+  zcx_buffer_t* odd = NULL;
+  assert_int_equal(zcx_buffer_slice(whole, 1, 16, &odd, NULL), 0);
+  zcx_buffer_t* data = ts_buf("abc", 3);
+  zcx_type_t* st = ts_type(ZCX_TYPE_STRING);
+  zcx_buffer_t* b[3] = {NULL, odd, data};
+  zcx_array_t* a = make(st, 3, 0, b, 3, NULL, 0, NULL);
+  assert_int_equal(zcx_array_validate(a, ZCX_VALIDATE_FULL, NULL), 0);
+  const uint8_t* p = NULL;
+  int64_t n = 0;
+  zcx_array_get_bytes(a, 1, &p, &n);
+  assert_int_equal(n, 2);
+  assert_memory_equal(p, "bc", 2);
+  zcx_array_t* s = NULL;
+  assert_int_equal(zcx_array_slice(a, 1, 2, &s, NULL), 0);
+  const char* want[2] = {"bc", ""};
+  zcx_array_t* w = ts_strings(ZCX_TYPE_STRING, want, 2);
+  assert_true(zcx_array_equal(s, w, NULL));
+  zcx_array_release(w);
+  zcx_array_release(s);
+  zcx_array_release(a);
+  // Doubles at an odd address.
+  uint8_t rawd[1 + 16];
+  double dv[2] = {1.5, -2.25};
+  memcpy(rawd + 1, dv, sizeof(dv));
+  zcx_buffer_t* wd = ts_buf(rawd, sizeof(rawd));
+  zcx_buffer_t* od = NULL;
+  assert_int_equal(zcx_buffer_slice(wd, 1, 16, &od, NULL), 0);
+  zcx_type_t* dt = ts_type(ZCX_TYPE_DOUBLE);
+  zcx_buffer_t* db[2] = {NULL, od};
+  a = make(dt, 2, 0, db, 2, NULL, 0, NULL);
+  assert_true(zcx_array_get_double(a, 1) == -2.25);
+  zcx_array_t* ref = ts_double(dv, 2, NULL);
+  assert_true(zcx_array_equal(a, ref, NULL));
+  zcx_array_release(ref);
+  zcx_array_release(a);
+  zcx_type_release(st);
+  zcx_type_release(dt);
+  zcx_buffer_t* all[] = {whole, odd, data, wd, od};
+  release_bufs(all, 5);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_counts_lengths_and_sizes),
@@ -574,6 +686,8 @@ int main(void) {
       cmocka_unit_test(test_unions),
       cmocka_unit_test(test_map_keys),
       cmocka_unit_test(test_null_type),
+      cmocka_unit_test(test_huge_lengths),
+      cmocka_unit_test(test_unaligned_buffers),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
