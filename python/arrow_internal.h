@@ -7,6 +7,7 @@
 
 #include "internal.h"
 #include "zcx/cdata.h"
+#include "zcx/layout.h"
 
 // ---------------------------------------------------------------------------------------------
 // arrow_schema.c
@@ -50,6 +51,7 @@ typedef struct zcxpy_array {
   PyObject_HEAD
   zcx_array_t* array;  // owned reference
   zcx_field_t* field;  // owned reference or NULL (exported as a nullable field named "")
+  PyObject* weakrefs;
 } zcxpy_array_t;
 
 extern PyTypeObject zcxpy_array_type;
@@ -68,20 +70,18 @@ PyObject* zcxpy_array_dlpack_of(zcx_array_t* array, PyObject* args, PyObject* kw
 // ---------------------------------------------------------------------------------------------
 // arrow_batch.c
 
-// zcx.RecordBatch: columns of equal length under a schema; `block` is the tensor of all
-// columns when they lie in one contiguous column-major block (made by zcx.aos_to_soa), else
-// NULL.
+// zcx.RecordBatch: columns of equal length under a schema.
 typedef struct zcxpy_batch {
   PyObject_HEAD
-  zcx_batch_t* batch;   // owned reference
-  zcx_tensor_t* block;  // owned reference or NULL
+  zcx_batch_t* batch;  // owned reference
+  PyObject* weakrefs;
 } zcxpy_batch_t;
 
 extern PyTypeObject zcxpy_batch_type;
 
-// A new zcx.RecordBatch that takes over `batch` and `block` (may be NULL; both released on
-// failure too); NULL with an exception set.
-PyObject* zcxpy_batch_wrap(zcx_batch_t* batch, zcx_tensor_t* block);
+// A new zcx.RecordBatch that takes over `batch` (released on failure too); NULL with an
+// exception set.
+PyObject* zcxpy_batch_wrap(zcx_batch_t* batch);
 
 // Adds zcx.RecordBatch and zcx.record_batch. Returns 0, or -1 with an exception set.
 int zcxpy_batch_register(PyObject* module);
@@ -121,7 +121,8 @@ PyObject* zcxpy_export_array_capsules(zcx_array_t* array, const zcx_field_t* fie
 PyObject* zcxpy_export_stream_capsule(zcx_array_t* array, const zcx_field_t* field,
                                       zcx_batch_t* batch, PyObject* requested);
 
-// Adds zcx.from_arrow and zcx.read_stream. Returns 0, or -1 with an exception set.
+// Adds zcx.from_arrow, zcx.read_stream and zcx.export_stream. Returns 0, or -1 with an
+// exception set.
 int zcxpy_capsule_register(PyObject* module);
 
 // ---------------------------------------------------------------------------------------------

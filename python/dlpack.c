@@ -322,6 +322,30 @@ static PyObject* zcxpy_import_capsule(PyObject* capsule) {
   return NULL;
 }
 
+// Producer types whose __dlpack__ refused max_version (NumPy 1.x, PyTorch 1.x): a few strong
+// references, kept for the life of the module. Only touched with the GIL held.
+#define ZCXPY_LEGACY_PRODUCERS 8
+static PyTypeObject* zcxpy_legacy_producers[ZCXPY_LEGACY_PRODUCERS];
+
+static bool zcxpy_is_legacy_producer(PyTypeObject* type) {
+  for (int i = 0; i < ZCXPY_LEGACY_PRODUCERS && zcxpy_legacy_producers[i] != NULL; i++) {
+    if (zcxpy_legacy_producers[i] == type) {
+      return true;
+    }
+  }
+  return false;
+}
+
+static void zcxpy_remember_legacy_producer(PyTypeObject* type) {
+  for (int i = 0; i < ZCXPY_LEGACY_PRODUCERS; i++) {
+    if (zcxpy_legacy_producers[i] == NULL) {
+      Py_INCREF(type);
+      zcxpy_legacy_producers[i] = type;
+      return;
+    }
+  }
+}
+
 static PyObject* zcxpy_from_dlpack(PyObject* module, PyObject* obj) {
   (void)module;
   if (PyCapsule_CheckExact(obj)) {
@@ -339,19 +363,28 @@ static PyObject* zcxpy_from_dlpack(PyObject* module, PyObject* obj) {
     return NULL;
   }
   // Ask for a DLPack 1.x capsule first; producers from before the versioned protocol do not
-  // know max_version and raise TypeError, then they get the legacy call.
-  PyObject* kwargs = Py_BuildValue("{s:(ii)}", "max_version", ZCX_DLPACK_MAJOR, ZCX_DLPACK_MINOR);
-  PyObject* empty = PyTuple_New(0);
+  // know max_version and raise TypeError, then they get the legacy call. Types that refused
+  // once get the legacy call at once: the refusal costs more than the hand-over itself.
   PyObject* capsule = NULL;
-  if (kwargs != NULL && empty != NULL) {
-    capsule = PyObject_Call(method, empty, kwargs);
-    if (capsule == NULL && PyErr_ExceptionMatches(PyExc_TypeError)) {
-      PyErr_Clear();
-      capsule = PyObject_CallNoArgs(method);
+  if (zcxpy_is_legacy_producer(Py_TYPE(obj))) {
+    capsule = PyObject_CallNoArgs(method);
+  } else {
+    PyObject* kwargs =
+        Py_BuildValue("{s:(ii)}", "max_version", ZCX_DLPACK_MAJOR, ZCX_DLPACK_MINOR);
+    PyObject* empty = PyTuple_New(0);
+    if (kwargs != NULL && empty != NULL) {
+      capsule = PyObject_Call(method, empty, kwargs);
+      if (capsule == NULL && PyErr_ExceptionMatches(PyExc_TypeError)) {
+        PyErr_Clear();
+        capsule = PyObject_CallNoArgs(method);
+        if (capsule != NULL) {
+          zcxpy_remember_legacy_producer(Py_TYPE(obj));
+        }
+      }
     }
+    Py_XDECREF(kwargs);
+    Py_XDECREF(empty);
   }
-  Py_XDECREF(kwargs);
-  Py_XDECREF(empty);
   Py_DECREF(method);
   if (capsule == NULL) {
     return NULL;

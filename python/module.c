@@ -3,7 +3,9 @@
 //
 // The zcx extension module: initialization and registration of its types and functions.
 #define ZCXPY_IMPORT_NUMPY
+#include "arrow_internal.h"
 #include "internal.h"
+#include "ipc_internal.h"
 
 static struct PyModuleDef zcxpy_module = {
     PyModuleDef_HEAD_INIT,
@@ -30,7 +32,11 @@ PyMODINIT_FUNC PyInit_zcx(void) {
   if (PyModule_AddStringConstant(module, "__version__", zcx_version()) != 0 ||
       zcxpy_pool_register(module) != 0 || zcxpy_buffer_register(module) != 0 ||
       zcxpy_numpy_allocator_register(module) != 0 || zcxpy_tensor_register(module) != 0 ||
-      zcxpy_dlpack_register(module) != 0) {
+      zcxpy_dlpack_register(module) != 0 || zcxpy_schema_register(module) != 0 ||
+      zcxpy_array_register(module) != 0 || zcxpy_batch_register(module) != 0 ||
+      zcxpy_capsule_register(module) != 0 || zcxpy_build_register(module) != 0 ||
+      zcxpy_layout_register(module) != 0 || zcxpy_ipc_register(module) != 0 ||
+      zcxpy_shm_register(module) != 0 || zcxpy_buffers_register(module) != 0) {
     Py_DECREF(module);
     return NULL;
   }
