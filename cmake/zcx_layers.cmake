@@ -50,6 +50,10 @@ function(zcx_finish_layers)
     SOVERSION ${PROJECT_VERSION_MAJOR})
   if(ZCX_SANITIZE)
     target_link_libraries(zcx PRIVATE zcx_flags)
+  elseif(CMAKE_SYSTEM_NAME STREQUAL "Linux")
+    # A reference that no layer defines fails the link here, not in the program that loads
+    # libzcx.so. (Sanitizer runtimes resolve only in the executable, hence not with them.)
+    target_link_options(zcx PRIVATE -Wl,--no-undefined)
   endif()
   # libzcx.a: the same objects for static linking.
   add_library(zcx_static STATIC ${objs})

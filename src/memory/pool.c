@@ -19,6 +19,8 @@ struct zcxi_block_batch {
 
 static const zcx_mr_ops_t pool_ops;
 
+static void maybe_release(zcxi_pool_t* p, zcxi_block_t* b);
+
 // ---------------------------------------------------------------------------------------------
 // Locking and deferred event releases
 
@@ -173,7 +175,9 @@ static zcxi_block_t* merge_into(zcxi_pool_t* p, zcxi_freeset_t* set, zcxi_block_
 }
 
 // Moves the blocks whose events have completed to the ready set, oldest first per stream.
-static void collect(zcxi_pool_t* p) {
+// With `release`, a chunk that becomes wholly free goes back upstream while more than
+// release_threshold bytes are free (as after a synchronous free).
+static void collect(zcxi_pool_t* p, bool release) {
   for (size_t i = 0; i < p->nsets; i++) {
     zcxi_freeset_t* s = p->sets[i];
     zcxi_block_t* b;
@@ -184,11 +188,14 @@ static void collect(zcxi_pool_t* p) {
       b->set = NULL;
       // Work on the stream may have used the block up to its event: poison it only now.
       zcxi_poison((void*)b->addr, b->size, p->host);
-      merge_into(p, &p->ready, b);
+      zcxi_block_t* merged = merge_into(p, &p->ready, b);
+      if (release) {
+        maybe_release(p, merged);
+      }
     }
   }
   sets_prune(p);
-  zcxi_small_collect(p);
+  zcxi_small_collect(p, release);
 }
 
 // Waits for the events of every pending block and object, except those of `skip` (whose
@@ -309,42 +316,203 @@ static size_t release_free_chunks(zcxi_pool_t* p, size_t keep) {
   return released;
 }
 
-// Grows the pool by a chunk that can hold `search` bytes: at least min_chunk_size and
-// growth_factor times what is reserved, never past maximum_size. If the upstream refuses
-// the larger size, retries with just what the request needs.
+// The bytes of the chunks that hold no block.
+static size_t free_chunk_bytes(const zcxi_pool_t* p) {
+  size_t n = 0;
+  for (const zcxi_chunk_t* c = p->chunks; c != NULL; c = c->next) {
+    if (chunk_is_free(p, c)) {
+      n += c->size;
+    }
+  }
+  return n;
+}
+
+// Grows the pool by a chunk that can hold `search` bytes. Chunks that hold no block cannot
+// serve the request (it was looked for first): they are folded into the new chunk, which is
+// that much larger, and go back upstream once it is drawn, so that free memory scattered over
+// chunks becomes one block instead of staying beside a new chunk. The chunk is at least
+// min_chunk_size and growth_factor times what else is reserved (growth stays geometric: few
+// upstream calls), except for a big request (at least min_chunk_size and an eighth of what
+// is reserved): it gets a chunk of its own size, as geometric slack on top of it would mostly
+// stay reserved and unused (activations of a training loop come back with the same sizes).
+// Never past maximum_size (when both would not fit under it, the free chunks go back first).
+// If the upstream refuses the larger size, retries with just what the request needs,
+// keeping the free chunks.
 static int grow(zcxi_pool_t* p, size_t search, zcx_error_t* uerr) {
-  size_t reserved = (size_t)p->reserved;
   size_t need;
   if (!zcxi_align_up(search, p->chunk_align, &need)) {
     return zcx_error_fail(uerr, ENOMEM, "request too large");
   }
+  size_t folded = free_chunk_bytes(p);
+  size_t kept = (size_t)p->reserved - folded;  // what stays reserved beside the new chunk
   size_t want = need > p->opt.min_chunk_size ? need : p->opt.min_chunk_size;
-  double geometric = p->opt.growth_factor * (double)reserved;
+  if (want - need < folded && !zcxi_add_size(need, folded, &want)) {
+    want = need;
+  }
+  bool big = need >= p->opt.min_chunk_size && need >= kept / 8;
+  double geometric = big ? 0.0 : p->opt.growth_factor * (double)kept;
   if (geometric > (double)want && geometric < 0x1p62) {
     want = (size_t)geometric;
   }
   if (!zcxi_align_up(want, p->chunk_align, &want)) {
     want = need;
   }
+  bool release_first = false;
   size_t max = p->opt.maximum_size;
   if (max != 0) {
-    if (reserved >= max || max - reserved < search) {
+    if (kept >= max || max - kept < search) {
       return zcx_error_fail(uerr, ENOMEM, "maximum_size %zu reached", max);
     }
-    size_t room = (max - reserved) & ~(ZCXI_POOL_GRANULE - 1);
+    size_t room = (max - kept) & ~(ZCXI_POOL_GRANULE - 1);
     if (need > room) {
       need = search;  // a multiple of the granule that fits
     }
     if (want > room) {
       want = room;
     }
+    release_first = folded > 0 && want > max - (size_t)p->reserved;
+  }
+  if (release_first) {
+    release_free_chunks(p, 0);
+    folded = 0;
   }
   int rc = add_chunk(p, want, uerr);
+  if (rc == 0 && folded > 0) {
+    // The new chunk is first in the list: give back the free ones after it.
+    for (zcxi_chunk_t* c = p->chunks->next; c != NULL;) {
+      zcxi_chunk_t* next = c->next;
+      if (chunk_is_free(p, c)) {
+        release_chunk(p, c);
+      }
+      c = next;
+    }
+  }
   if (rc != 0 && want > need) {
     zcx_error_init(uerr);
     rc = add_chunk(p, need, uerr);
   }
   return rc;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The cache of freed large blocks (deferred merging)
+//
+// A block freed synchronously keeps its descriptor, its place in the used-block map and its
+// neighbours: it only changes state to CACHED and joins the list of its TLSF bin, so that
+// the next request of that bin takes it back in O(1), without splitting a free block, merging
+// it back or touching the map. Cached blocks are free memory in every count (free_bytes), and
+// hold no event: they are usable by any stream at once. They are merged into the ready set
+// (flushed) whenever their being apart could matter: a request that finds no block, growth,
+// statistics, trim, destruction, more than CACHE_MAX blocks (the oldest goes) or more than
+// release_threshold bytes free.
+
+#define CACHE_MAX 64
+// How many blocks of a bin a request looks at.
+#define CACHE_SCAN 4
+
+static zcxi_block_t** cache_bin(zcxi_pool_t* p, size_t size) {
+  return &p->cache_bins[zcxi_tlsf_bin(size >> ZCXI_POOL_GRANULE_SHIFT)];
+}
+
+// Takes b out of the cache; `head` is the list of its bin.
+static void cache_unlink(zcxi_pool_t* p, zcxi_block_t** head, zcxi_block_t* b) {
+  if (b->bin_prev != NULL) {
+    b->bin_prev->bin_next = b->bin_next;
+  } else {
+    *head = b->bin_next;
+  }
+  if (b->bin_next != NULL) {
+    b->bin_next->bin_prev = b->bin_prev;
+  }
+  if (b->fifo_prev != NULL) {
+    b->fifo_prev->fifo_next = b->fifo_next;
+  } else {
+    p->cache_newest = b->fifo_next;
+  }
+  if (b->fifo_next != NULL) {
+    b->fifo_next->fifo_prev = b->fifo_prev;
+  } else {
+    p->cache_oldest = b->fifo_prev;
+  }
+  b->bin_prev = b->bin_next = b->fifo_prev = b->fifo_next = NULL;
+  p->cache_count--;
+}
+
+// Merges the cached block b into the ready set; returns the merged block.
+static zcxi_block_t* cache_evict(zcxi_pool_t* p, zcxi_block_t* b) {
+  cache_unlink(p, cache_bin(p, b->size), b);
+  zcxi_hmap_remove(&p->used, &b->h);
+  b->state = ZCXI_BLOCK_FREE;
+  return merge_into(p, &p->ready, b);
+}
+
+// After a free: gives a wholly free chunk back when more than release_threshold is free.
+static void maybe_release(zcxi_pool_t* p, zcxi_block_t* b) {
+  if (b->prev_adj == NULL && b->next_adj == NULL && b->set == &p->ready &&
+      (uint64_t)free_bytes(p) > (uint64_t)p->opt.release_threshold) {
+    release_chunk(p, b->chunk);
+  }
+}
+
+// Merges every cached block into the ready set, oldest first; with `release`, gives back
+// the chunks that become wholly free while more than release_threshold bytes are free.
+static void cache_flush(zcxi_pool_t* p, bool release) {
+  zcxi_block_t* b;
+  while ((b = p->cache_oldest) != NULL) {
+    zcxi_block_t* merged = cache_evict(p, b);
+    if (release) {
+      maybe_release(p, merged);
+    }
+  }
+}
+
+// A cached block of at least `need` bytes aligned to `alignment` from need's bin, or NULL.
+static zcxi_block_t* cache_take(zcxi_pool_t* p, size_t need, size_t alignment) {
+  zcxi_block_t** head = cache_bin(p, need);
+  zcxi_block_t* b = *head;
+  for (int n = 0; b != NULL && n < CACHE_SCAN; n++, b = b->bin_next) {
+    if (b->size >= need && (b->addr & (alignment - 1)) == 0) {
+      cache_unlink(p, head, b);
+      return b;
+    }
+  }
+  return NULL;
+}
+
+// Caches the block b (freed synchronously, poisoned, still in the used map), or merges it
+// into the ready set when more than release_threshold bytes are free (then the whole cache
+// goes, so that chunks can be given back).
+static void cache_put(zcxi_pool_t* p, zcxi_block_t* b) {
+  if (p->opt.release_threshold != SIZE_MAX &&
+      (uint64_t)free_bytes(p) > (uint64_t)p->opt.release_threshold) {
+    cache_flush(p, true);
+    zcxi_hmap_remove(&p->used, &b->h);
+    b->state = ZCXI_BLOCK_FREE;
+    maybe_release(p, merge_into(p, &p->ready, b));
+    return;
+  }
+  if (p->cache_count == CACHE_MAX) {
+    cache_evict(p, p->cache_oldest);
+  }
+  b->state = ZCXI_BLOCK_CACHED;
+  b->set = NULL;
+  b->event = NULL;
+  zcxi_block_t** head = cache_bin(p, b->size);
+  b->bin_prev = NULL;
+  b->bin_next = *head;
+  if (*head != NULL) {
+    (*head)->bin_prev = b;
+  }
+  *head = b;
+  b->fifo_prev = NULL;
+  b->fifo_next = p->cache_newest;
+  if (p->cache_newest != NULL) {
+    p->cache_newest->fifo_prev = b;
+  } else {
+    p->cache_oldest = b;
+  }
+  p->cache_newest = b;
+  p->cache_count++;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -444,9 +612,12 @@ static int take_block(zcxi_pool_t* p, size_t requested, size_t need, size_t alig
       !zcxi_add_size(need, alignment - ZCXI_POOL_GRANULE, &search)) {
     return fail_enomem(p, requested, alignment, NULL, err);
   }
+  // A request the cache could not serve is placed as if no block were cached: cached blocks
+  // kept apart would hide the best fits and scatter requests over the rest.
+  cache_flush(p, false);
   zcxi_block_t* b = find_block(p, search, stream);
   if (b == NULL) {
-    collect(p);
+    collect(p, false);
     b = find_block(p, search, stream);
   }
   if (b == NULL) {
@@ -459,7 +630,8 @@ static int take_block(zcxi_pool_t* p, size_t requested, size_t need, size_t alig
       b = find_block(p, search, stream);
     }
     if (b == NULL && wait_pending(p, stream)) {
-      collect(p);
+      collect(p, false);
+      cache_flush(p, false);  // other threads may have freed blocks meanwhile
       b = find_block(p, search, stream);
     }
     if (b == NULL && release_free_chunks(p, 0) > 0) {
@@ -484,11 +656,14 @@ int zcxi_pool_take_block(zcxi_pool_t* p, size_t size, size_t alignment, zcx_stre
   return take_block(p, size, size, alignment, stream, out, err);
 }
 
-void zcxi_pool_give_block(zcxi_pool_t* p, zcxi_block_t* b) {
+void zcxi_pool_give_block(zcxi_pool_t* p, zcxi_block_t* b, bool release) {
   b->state = ZCXI_BLOCK_FREE;
   b->set = NULL;
   b->event = NULL;
-  merge_into(p, &p->ready, b);
+  zcxi_block_t* merged = merge_into(p, &p->ready, b);
+  if (release) {
+    maybe_release(p, merged);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -520,13 +695,18 @@ static int pool_allocate(zcx_mr_t* mr, size_t size, size_t alignment, zcx_stream
     zcxi_block_t* b = NULL;
     if (!zcxi_align_up(size, ZCXI_POOL_GRANULE, &need)) {
       rc = fail_enomem(p, size, alignment, NULL, err);
+    } else if (p->cache_count > 0 && (b = cache_take(p, need, a)) != NULL) {
+      rc = 0;  // still in the used map
     } else {
       rc = take_block(p, size, need, a, stream, &b, err);
+      if (rc == 0) {
+        b->h.key = b->addr;
+        zcxi_hmap_insert(&p->used, &b->h);
+      }
     }
     if (rc == 0) {
+      b->state = ZCXI_BLOCK_USED;
       b->requested = size;
-      b->h.key = b->addr;
-      zcxi_hmap_insert(&p->used, &b->h);
       p->used_rounded += (int64_t)b->size;
       *out = (void*)b->addr;
       zcxi_unpoison(*out, size, p->host);
@@ -540,14 +720,6 @@ static int pool_allocate(zcx_mr_t* mr, size_t size, size_t alignment, zcx_stream
   }
   pool_unlock(p);
   return rc;
-}
-
-// After a free: gives a wholly free chunk back when more than release_threshold is cached.
-static void maybe_release(zcxi_pool_t* p, zcxi_block_t* b) {
-  if (b->prev_adj == NULL && b->next_adj == NULL && b->set == &p->ready &&
-      (uint64_t)free_bytes(p) > (uint64_t)p->opt.release_threshold) {
-    release_chunk(p, b->chunk);
-  }
 }
 
 static int pool_deallocate(zcx_mr_t* mr, void* ptr, size_t size, zcx_stream_t* stream,
@@ -587,6 +759,13 @@ static int pool_deallocate(zcx_mr_t* mr, void* ptr, size_t size, zcx_stream_t* s
       break;
     }
     zcxi_block_t* b = (zcxi_block_t*)node;
+    if (b->state != ZCXI_BLOCK_USED) {
+      rc = zcx_error_fail(err, EINVAL,
+                          "%s: deallocate %p (%zu bytes): not a live block of this pool "
+                          "(freed twice)",
+                          mr->name, ptr, size);
+      break;
+    }
     if (b->requested != size) {
       rc = zcx_error_fail(err, EINVAL,
                           "%s: deallocate %p with size %zu, but it was allocated with %zu",
@@ -618,16 +797,16 @@ static int pool_deallocate(zcx_mr_t* mr, void* ptr, size_t size, zcx_stream_t* s
       pool_lock(p);
       continue;
     }
-    zcxi_hmap_remove(&p->used, &b->h);
     p->used_rounded -= (int64_t)b->size;
-    b->state = ZCXI_BLOCK_FREE;
     if (event != NULL) {
+      zcxi_hmap_remove(&p->used, &b->h);
+      b->state = ZCXI_BLOCK_FREE;
       b->event = event;
       event = NULL;
       merge_into(p, set, b);  // poisoned once the stream's work is done, in collect()
     } else {
       zcxi_poison((void*)b->addr, b->size, p->host);
-      maybe_release(p, merge_into(p, &p->ready, b));
+      cache_put(p, b);
     }
     rc = 0;
     break;
@@ -636,10 +815,18 @@ static int pool_deallocate(zcx_mr_t* mr, void* ptr, size_t size, zcx_stream_t* s
     p->frees++;
     p->current_bytes -= (int64_t)size;
     p->current_count--;
+    if (p->opt.release_threshold != SIZE_MAX) {
+      // Blocks freed earlier on streams may be ready by now: their chunks may go back too.
+      collect(p, true);
+    }
   }
   pool_unlock(p);
-  zcx_event_release(event);
-  free(entry);
+  if (event != NULL) {
+    zcx_event_release(event);
+  }
+  if (entry != NULL) {
+    free(entry);
+  }
   return rc;
 }
 
@@ -647,6 +834,8 @@ static int pool_get_stats(zcx_mr_t* mr, zcx_mr_stats_t* s, zcx_error_t* err) {
   (void)err;
   zcxi_pool_t* p = (zcxi_pool_t*)mr;
   pool_lock(p);
+  // Cached blocks are free memory that a request would get merged: count them so.
+  cache_flush(p, false);
   s->current_bytes = p->current_bytes;
   s->peak_bytes = p->peak_bytes;
   s->total_bytes = p->total_bytes;
@@ -670,8 +859,9 @@ static void pool_destroy(zcx_mr_t* mr) {
   pool_lock(p);
   // Work still queued on streams may use blocks freed on them: let it finish first.
   while (wait_pending(p, NULL)) {
-    collect(p);
+    collect(p, false);
   }
+  cache_flush(p, false);
   if (p->leak_sink != NULL) {
     for (size_t i = 0; i <= p->used.mask; i++) {
       for (zcxi_hnode_t* n = p->used.buckets[i]; n != NULL; n = n->next) {
@@ -729,7 +919,7 @@ void zcx_pool_options_init(zcx_pool_options_t* options) {
   options->initial_size = 0;
   options->maximum_size = 0;
   options->min_chunk_size = (size_t)2 << 20;
-  options->growth_factor = 1.0;
+  options->growth_factor = 0.5;
   options->release_threshold = SIZE_MAX;
   options->small_block_max = 4096;
 }
@@ -842,7 +1032,8 @@ int zcx_pool_mr_trim(zcx_mr_t* pool, size_t keep_bytes, zcx_error_t* err) {
   pool_lock(p);
   // One round: frees that other threads make on streams meanwhile wait for the next trim.
   wait_pending(p, NULL);
-  collect(p);
+  collect(p, false);
+  cache_flush(p, false);
   zcxi_small_release_empty(p);
   release_free_chunks(p, keep_bytes);
   pool_unlock(p);

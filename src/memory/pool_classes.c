@@ -75,14 +75,15 @@ static void slab_unlist(zcxi_sclass_t* c, zcxi_slab_t* s) {
   s->listed = false;
 }
 
-static void slab_release(zcxi_pool_t* p, zcxi_slab_t* s) {
+// Gives the slab's block back to the pool (see zcxi_pool_give_block for `release`).
+static void slab_release(zcxi_pool_t* p, zcxi_slab_t* s, bool release) {
   zcxi_sclass_t* c = s->cls;
   if (s->listed) {
     slab_unlist(c, s);
   }
   zcxi_hmap_remove(&p->slabs, &s->h);
   c->nslabs--;
-  zcxi_pool_give_block(p, s->block);
+  zcxi_pool_give_block(p, s->block, release);
   free(s);
 }
 
@@ -90,14 +91,14 @@ static bool slab_empty(const zcxi_slab_t* s) { return s->nlive == 0 && s->npendi
 
 // Returns object `index` to its slab's ready stack. An emptied slab goes back to the pool
 // when its class has another slab with ready objects (one empty slab per class stays).
-static void object_ready(zcxi_pool_t* p, zcxi_slab_t* s, uint32_t index) {
+static void object_ready(zcxi_pool_t* p, zcxi_slab_t* s, uint32_t index, bool release) {
   zcxi_sclass_t* c = s->cls;
   s->stack[s->top++] = index;
   if (!s->listed) {
     slab_list(c, s);
   }
   if (slab_empty(s) && (c->avail != s || s->next != NULL)) {
-    slab_release(p, s);
+    slab_release(p, s, release);
   }
 }
 
@@ -147,7 +148,7 @@ static void pending_unlink(zcxi_sclass_t* c, zcxi_pending_t* e) {
   c->npending--;
 }
 
-static void collect_class(zcxi_pool_t* p, zcxi_sclass_t* c) {
+static void collect_class(zcxi_pool_t* p, zcxi_sclass_t* c, bool release) {
   zcxi_pending_t* e;
   while ((e = c->pend_head) != NULL && zcx_event_query(e->event)) {
     pending_unlink(c, e);
@@ -157,7 +158,7 @@ static void collect_class(zcxi_pool_t* p, zcxi_sclass_t* c) {
     uint32_t index = e->index;
     free(e);
     zcxi_poison((void*)(s->block->addr + (uintptr_t)index * c->size), c->size, p->host);
-    object_ready(p, s, index);
+    object_ready(p, s, index, release);
   }
 }
 
@@ -183,7 +184,7 @@ int zcxi_small_allocate(zcxi_pool_t* p, size_t size, zcx_stream_t* stream, void*
   }
   if (s == NULL) {
     if (c->avail == NULL && c->npending > 0) {
-      collect_class(p, c);
+      collect_class(p, c, false);
     }
     if (c->avail == NULL) {
       int rc = slab_new(p, c, err);
@@ -241,7 +242,7 @@ int zcxi_small_deallocate(zcxi_pool_t* p, zcxi_slab_t* s, uintptr_t ptr, size_t 
   p->used_rounded -= c->size;
   if (event == NULL) {
     zcxi_poison((void*)ptr, c->size, p->host);
-    object_ready(p, s, index);
+    object_ready(p, s, index, true);
     return 0;
   }
   // Work on the stream may still use the object: it is poisoned when its event completes.
@@ -262,10 +263,10 @@ int zcxi_small_deallocate(zcxi_pool_t* p, zcxi_slab_t* s, uintptr_t ptr, size_t 
   return 0;
 }
 
-void zcxi_small_collect(zcxi_pool_t* p) {
+void zcxi_small_collect(zcxi_pool_t* p, bool release) {
   for (uint32_t i = 0; i < p->nclasses; i++) {
     if (p->classes[i].npending > 0) {
-      collect_class(p, &p->classes[i]);
+      collect_class(p, &p->classes[i], release);
     }
   }
 }
@@ -277,7 +278,7 @@ size_t zcxi_small_release_empty(zcxi_pool_t* p) {
     while (s != NULL) {
       zcxi_slab_t* next = s->next;
       if (slab_empty(s)) {
-        slab_release(p, s);
+        slab_release(p, s, false);
         released++;
       }
       s = next;

@@ -89,17 +89,10 @@ void zcxi_hmap_remove(zcxi_hmap_t* map, zcxi_hnode_t* node) {
 // ---------------------------------------------------------------------------------------------
 // Free sets (TLSF)
 
-// The bin of a block of `units` granules: blocks in bin (fl, sl) have sizes in
-// [2^(fl+3) + sl * 2^(fl-1), ...) granules for fl >= 1; bin (0, sl) holds exactly sl granules.
 static void tlsf_mapping(size_t units, unsigned* fl, unsigned* sl) {
-  if (units < ZCXI_TLSF_SL) {
-    *fl = 0;
-    *sl = (unsigned)units;
-    return;
-  }
-  unsigned lg = 63u - (unsigned)__builtin_clzll((unsigned long long)units);
-  *fl = lg - (ZCXI_TLSF_SL_SHIFT - 1);
-  *sl = (unsigned)(units >> (lg - ZCXI_TLSF_SL_SHIFT)) & (ZCXI_TLSF_SL - 1);
+  unsigned bin = zcxi_tlsf_bin(units);
+  *fl = bin / ZCXI_TLSF_SL;
+  *sl = bin % ZCXI_TLSF_SL;
 }
 
 void zcxi_freeset_init(zcxi_freeset_t* set, zcx_stream_t* stream) {

@@ -16,7 +16,13 @@
 //   search and update; a stream set also keeps its blocks in free order so that blocks
 //   whose events have completed can be moved to the ready set oldest first;
 // - live large blocks are found by address in a hash map; small requests are served from
-//   slabs (pool blocks cut into objects of one size class) with side tables per slab.
+//   slabs (pool blocks cut into objects of one size class) with side tables per slab;
+// - large blocks freed synchronously are not merged at once: they wait in a small cache,
+//   one LIFO list per TLSF bin, still in the used-block map (state CACHED), so that a
+//   request of the same bin takes one back without a split, a merge or a map update. The
+//   cache is flushed (its blocks merged into the ready set) when a request finds no block,
+//   before the pool grows, on statistics, trim and destruction, when it holds too many
+//   blocks (the oldest goes), and when more than release_threshold bytes are free.
 #ifndef ZCX_SRC_MEMORY_POOL_INTERNAL_H
 #define ZCX_SRC_MEMORY_POOL_INTERNAL_H
 
@@ -68,6 +74,7 @@ typedef enum zcxi_block_state {
   ZCXI_BLOCK_FREE = 0,
   ZCXI_BLOCK_USED = 1,  // handed out to a caller
   ZCXI_BLOCK_SLAB = 2,  // cut into small objects
+  ZCXI_BLOCK_CACHED = 3,  // freed, waiting in the cache of the pool (still in the used map)
 } zcxi_block_state_t;
 
 struct zcxi_chunk;
@@ -83,9 +90,9 @@ typedef struct zcxi_block {
   // FREE: the set holding the block, and the event recorded at the free (stream sets only).
   struct zcxi_freeset* set;
   zcx_event_t* event;
-  struct zcxi_block* bin_prev;  // TLSF bin list
+  struct zcxi_block* bin_prev;  // TLSF bin list, or the cache's list of the bin (CACHED)
   struct zcxi_block* bin_next;
-  struct zcxi_block* fifo_prev;  // free order inside the set
+  struct zcxi_block* fifo_prev;  // free order inside the set, or in the cache (CACHED)
   struct zcxi_block* fifo_next;
   size_t requested;  // USED: the size the caller asked for
   int state;
@@ -109,6 +116,19 @@ typedef struct zcxi_freeset {
   size_t bytes;
   size_t count;
 } zcxi_freeset_t;
+
+// The TLSF bin of a block of `units` granules, as fl * ZCXI_TLSF_SL + sl: blocks in bin
+// (fl, sl) have sizes in [2^(fl+3) + sl * 2^(fl-1), ...) granules for fl >= 1; bin (0, sl)
+// holds exactly sl granules.
+static inline unsigned zcxi_tlsf_bin(size_t units) {
+  if (units < ZCXI_TLSF_SL) {
+    return (unsigned)units;
+  }
+  unsigned lg = 63u - (unsigned)__builtin_clzll((unsigned long long)units);
+  unsigned fl = lg - (ZCXI_TLSF_SL_SHIFT - 1);
+  unsigned sl = (unsigned)(units >> (lg - ZCXI_TLSF_SL_SHIFT)) & (ZCXI_TLSF_SL - 1);
+  return fl * ZCXI_TLSF_SL + sl;
+}
 
 void zcxi_freeset_init(zcxi_freeset_t* set, zcx_stream_t* stream);
 // Adds a free block (sets block->set) at the end of the free order.
@@ -176,7 +196,13 @@ typedef struct zcxi_pool {
   size_t capsets;
   zcxi_chunk_t* chunks;
   size_t nchunks;
-  zcxi_hmap_t used;     // live large blocks by address
+  zcxi_hmap_t used;     // live and cached large blocks by address
+  // The cache of freed large blocks: a LIFO list per TLSF bin (bin_prev / bin_next) and
+  // one list of all, newest first (fifo_prev / fifo_next).
+  zcxi_block_t* cache_bins[ZCXI_TLSF_FL * ZCXI_TLSF_SL];
+  zcxi_block_t* cache_newest;
+  zcxi_block_t* cache_oldest;
+  size_t cache_count;
   zcxi_hmap_t slabs;    // slabs by base address
   zcxi_block_t* spare;  // recycled block descriptors
   size_t nspare;
@@ -211,8 +237,10 @@ typedef struct zcxi_pool {
 // waiting as an allocation does). Called with mu held; may drop and retake it.
 int zcxi_pool_take_block(zcxi_pool_t* pool, size_t size, size_t alignment, zcx_stream_t* stream,
                          zcxi_block_t** out, zcx_error_t* err);
-// Gives a block taken with zcxi_pool_take_block back to the ready set. Called with mu held.
-void zcxi_pool_give_block(zcxi_pool_t* pool, zcxi_block_t* block);
+// Gives a block taken with zcxi_pool_take_block back to the ready set; with `release`, its
+// chunk goes back upstream if that leaves it wholly free while more than release_threshold
+// bytes are free. Called with mu held.
+void zcxi_pool_give_block(zcxi_pool_t* pool, zcxi_block_t* block, bool release);
 
 // pool_classes.c. All are called with mu held.
 void zcxi_classes_init(zcxi_pool_t* pool);
@@ -225,8 +253,9 @@ zcxi_slab_t* zcxi_small_find(zcxi_pool_t* pool, uintptr_t ptr);
 // by the caller) are taken over on success.
 int zcxi_small_deallocate(zcxi_pool_t* pool, zcxi_slab_t* slab, uintptr_t ptr, size_t size,
                           zcx_event_t* event, zcxi_pending_t* entry, zcx_error_t* err);
-// Moves objects whose events have completed to their slabs' ready stacks.
-void zcxi_small_collect(zcxi_pool_t* pool);
+// Moves objects whose events have completed to their slabs' ready stacks; `release` as for
+// zcxi_pool_give_block, for slabs that become empty.
+void zcxi_small_collect(zcxi_pool_t* pool, bool release);
 // Gives every slab without live or pending objects back to the ready set; returns how many.
 size_t zcxi_small_release_empty(zcxi_pool_t* pool);
 // Appends the events of pending objects (retained) to *events; false when out of memory.

@@ -59,6 +59,7 @@ static void fmt_ptr(char* buf, size_t n, const void* p) { snprintf(buf, n, "%p",
 typedef struct test_upstream {
   zcx_mr_t base;
   int budget;  // allocations still allowed (-1: any number)
+  size_t largest;  // larger allocations are refused (0: no limit)
   int live;
   int* destroyed;
 } test_upstream_t;
@@ -67,7 +68,7 @@ static int tu_allocate(zcx_mr_t* mr, size_t size, size_t alignment, zcx_stream_t
                        void** out, zcx_error_t* err) {
   (void)stream;
   test_upstream_t* t = (test_upstream_t*)mr;
-  if (t->budget == 0) {
+  if (t->budget == 0 || (t->largest != 0 && size > t->largest)) {
     return zcx_error_fail(err, ENOMEM, "no memory here for %zu bytes", size);
   }
   if (posix_memalign(out, alignment, size) != 0) {
@@ -124,7 +125,8 @@ static void test_options_and_arguments(void** state) {
   zcx_pool_options_init(&o);
   assert_int_equal(o.min_chunk_size, 2 * MIB);
   assert_int_equal(o.small_block_max, 4096);
-  assert_true(o.growth_factor == 1.0);
+  assert_true(o.growth_factor == 0.5);
+  assert_int_equal(o.release_threshold, SIZE_MAX);
   zcx_mr_t* pool = (zcx_mr_t*)&err;
   assert_int_equal(zcx_pool_mr_create(NULL, NULL, NULL, &err), EINVAL);
   o.struct_size = 1;
@@ -317,7 +319,13 @@ static void test_growth_and_maximum(void** state) {
   (void)state;
   zcx_mr_t* sys;
   assert_int_equal(zcx_system_mr_create(NULL, &sys, NULL), 0);
-  zcx_mr_t* pool = make_pool(sys, 0, 4 * MIB, MIB, 4096);
+  zcx_pool_options_t o;
+  zcx_pool_options_init(&o);
+  o.maximum_size = 4 * MIB;
+  o.min_chunk_size = MIB;
+  o.growth_factor = 1.0;
+  zcx_mr_t* pool = NULL;
+  assert_int_equal(zcx_pool_mr_create(sys, &o, &pool, NULL), 0);
   zcx_mr_stats_t st = stats_of(pool);
   assert_int_equal(st.reserved_bytes, 0);
   void* b[16];
@@ -371,15 +379,15 @@ static void test_trim_keeps_and_release_threshold(void** state) {
     assert_int_equal(zcx_mr_allocate(pool, MIB, 0, NULL, &b[i], NULL), 0);
   }
   zcx_mr_stats_t st = stats_of(pool);
-  assert_int_equal(st.reserved_bytes, 4 * MIB);  // 1 + 1 + 2 (growth factor 1)
+  assert_int_equal(st.reserved_bytes, 3 * MIB);  // 1 + 1 + 1: big requests get their size
   for (int i = 0; i < 3; i++) {
     assert_int_equal(zcx_mr_deallocate(pool, b[i], MIB, NULL, NULL), 0);
   }
-  assert_int_equal(stats_of(pool).reserved_bytes, 4 * MIB);
-  // Keep about 2 MiB: chunks go until no more than that is cached.
+  assert_int_equal(stats_of(pool).reserved_bytes, 3 * MIB);
+  // Keep 2 MiB: chunks go until no more than that is cached.
   assert_int_equal(zcx_pool_mr_trim(pool, 2 * MIB, NULL), 0);
   st = stats_of(pool);
-  assert_true(st.reserved_bytes > 0 && st.reserved_bytes <= 3 * (int64_t)MIB);
+  assert_int_equal(st.reserved_bytes, 2 * MIB);
   assert_int_equal(zcx_pool_mr_trim(pool, 0, NULL), 0);
   assert_int_equal(stats_of(pool).reserved_bytes, 0);
   zcx_mr_release(pool);
@@ -659,6 +667,434 @@ static void test_stream_order_small_blocks(void** state) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The cache of freed large blocks
+
+static void test_cache_reuse(void** state) {
+  (void)state;
+  zcx_mr_t* pool = make_pool(NULL, 0, 0, MIB, 0);
+  const size_t size = 115 * KIB;  // 460 granules: its size bin spans 448 .. 463
+  void* a;
+  void* b;
+  assert_int_equal(zcx_mr_allocate(pool, size, 0, NULL, &a, NULL), 0);
+  assert_int_equal(zcx_mr_allocate(pool, size, 0, NULL, &b, NULL), 0);
+  assert_int_equal(zcx_mr_deallocate(pool, a, size, NULL, NULL), 0);
+  // The same size takes the same block back, again and again.
+  for (int i = 0; i < 3; i++) {
+    void* x;
+    assert_int_equal(zcx_mr_allocate(pool, size, 0, NULL, &x, NULL), 0);
+    assert_ptr_equal(x, a);
+    memset(x, i, size);
+    assert_int_equal(zcx_mr_deallocate(pool, x, size, NULL, NULL), 0);
+  }
+  // A slightly smaller request of the same size bin too, and its requested size is what a
+  // free must name.
+  void* c;
+  assert_int_equal(zcx_mr_allocate(pool, 113 * KIB, 0, NULL, &c, NULL), 0);
+  assert_ptr_equal(c, a);
+  // Taken whole, not split: the 2 KiB beyond the request are handed out with it.
+  zcx_mr_stats_t st = stats_of(pool);
+  assert_int_equal(st.free_bytes, st.reserved_bytes - 2 * (int64_t)size);
+  assert_int_equal(st.current_bytes, size + 113 * KIB);
+  zcx_error_t err;
+  assert_int_equal(zcx_mr_deallocate(pool, c, size, NULL, &err), EINVAL);
+  assert_non_null(strstr(err.message, "allocated with 115712"));
+  assert_int_equal(zcx_mr_deallocate(pool, c, 113 * KIB, NULL, NULL), 0);
+  // The same size with an alignment the cached block does not have is served elsewhere.
+  void* d;
+  bool aligned = ((uintptr_t)a & (256 * KIB - 1)) == 0;
+  assert_int_equal(zcx_mr_allocate(pool, size, 256 * KIB, NULL, &d, NULL), 0);
+  assert_int_equal((uintptr_t)d % (256 * KIB), 0);
+  if (!aligned) {
+    assert_ptr_not_equal(d, a);
+  }
+  assert_int_equal(zcx_mr_deallocate(pool, d, size, NULL, NULL), 0);
+  assert_int_equal(zcx_mr_deallocate(pool, b, size, NULL, NULL), 0);
+  zcx_mr_release(pool);
+  // A request of the same bin larger than the cached block is not served by it (the block
+  // sits between two live ones: it cannot grow by merging either).
+  pool = make_pool(NULL, 0, 0, MIB, 0);
+  void* q[3];
+  for (int i = 0; i < 3; i++) {
+    assert_int_equal(zcx_mr_allocate(pool, size, 0, NULL, &q[i], NULL), 0);
+  }
+  assert_ptr_equal((char*)q[0] + size, q[1]);
+  assert_ptr_equal((char*)q[1] + size, q[2]);
+  assert_int_equal(zcx_mr_deallocate(pool, q[1], size, NULL, NULL), 0);
+  void* e;
+  assert_int_equal(zcx_mr_allocate(pool, size + 512, 0, NULL, &e, NULL), 0);
+  assert_true((uintptr_t)e >= (uintptr_t)q[2] + size || (uintptr_t)e + size + 512 <= (uintptr_t)q[0]);
+  assert_int_equal(zcx_mr_deallocate(pool, e, size + 512, NULL, NULL), 0);
+  assert_int_equal(zcx_mr_deallocate(pool, q[0], size, NULL, NULL), 0);
+  assert_int_equal(zcx_mr_deallocate(pool, q[2], size, NULL, NULL), 0);
+  // Many blocks of many sizes: more than the cache holds. Every one comes back intact.
+  enum { N = 100 };
+  void* p[N];
+  for (int i = 0; i < N; i++) {
+    assert_int_equal(zcx_mr_allocate(pool, (size_t)(8 + i) * KIB, 0, NULL, &p[i], NULL), 0);
+    memset(p[i], i, (size_t)(8 + i) * KIB);
+  }
+  for (int i = 0; i < N; i++) {
+    assert_int_equal(zcx_mr_deallocate(pool, p[i], (size_t)(8 + i) * KIB, NULL, NULL), 0);
+  }
+  for (int i = N - 1; i >= 0; i--) {
+    assert_int_equal(zcx_mr_allocate(pool, (size_t)(8 + i) * KIB, 0, NULL, &p[i], NULL), 0);
+  }
+  for (int i = 0; i < N; i++) {
+    assert_int_equal(zcx_mr_deallocate(pool, p[i], (size_t)(8 + i) * KIB, NULL, NULL), 0);
+  }
+  st = stats_of(pool);
+  assert_int_equal(st.current_count, 0);
+  assert_int_equal(st.free_bytes, st.reserved_bytes);
+  assert_int_equal(st.allocations, st.frees);
+  zcx_mr_release(pool);
+}
+
+static void test_cache_bad_frees(void** state) {
+  (void)state;
+  zcx_mr_t* pool = make_pool(NULL, 0, 0, MIB, 4096);
+  zcx_error_t err;
+  char ptr[32];
+  void* big;
+  assert_int_equal(zcx_mr_allocate(pool, 50000, 0, NULL, &big, NULL), 0);
+  assert_int_equal(zcx_mr_deallocate(pool, big, 50000, NULL, NULL), 0);  // now cached
+  // Freeing the cached block again, with any size, on any stream, is a double free.
+  assert_int_equal(zcx_mr_deallocate(pool, big, 50000, NULL, &err), EINVAL);
+  fmt_ptr(ptr, sizeof(ptr), big);
+  assert_non_null(strstr(err.message, ptr));
+  assert_non_null(strstr(err.message, "freed twice"));
+  assert_int_equal(zcx_mr_deallocate(pool, big, 123, NULL, &err), EINVAL);
+  zcx_stream_t* s;
+  assert_int_equal(zcx_host_stream_create(&s, NULL), 0);
+  assert_int_equal(zcx_mr_deallocate(pool, big, 50000, s, &err), EINVAL);
+  assert_non_null(strstr(err.message, "freed twice"));
+  // Inside the cached block is foreign.
+  assert_int_equal(zcx_mr_deallocate(pool, (char*)big + 256, 256, NULL, &err), EINVAL);
+  zcx_mr_stats_t st = stats_of(pool);
+  assert_int_equal(st.frees, 1);
+  assert_int_equal(st.current_count, 0);
+  assert_int_equal(st.free_bytes, st.reserved_bytes);
+  // Still usable, and the block taken back from the cache is live again: freeing it works
+  // once, on a stream as well.
+  void* again;
+  assert_int_equal(zcx_mr_allocate(pool, 50000, 0, NULL, &again, NULL), 0);
+  assert_ptr_equal(again, big);
+  assert_int_equal(zcx_mr_deallocate(pool, again, 50000, s, NULL), 0);
+  assert_int_equal(zcx_mr_deallocate(pool, again, 50000, s, &err), EINVAL);
+  assert_int_equal(zcx_stream_synchronize(s, NULL), 0);
+  zcx_stream_release(s);
+  st = stats_of(pool);
+  assert_int_equal(st.frees, 2);
+  assert_int_equal(st.current_count, 0);
+  zcx_mr_release(pool);
+}
+
+static void test_cache_exact_statistics(void** state) {
+  (void)state;
+  zcx_mr_t* pool = make_pool(NULL, MIB, 0, MIB, 0);
+  void* a[4];
+  for (int i = 0; i < 4; i++) {
+    assert_int_equal(zcx_mr_allocate(pool, 64 * KIB, 0, NULL, &a[i], NULL), 0);
+  }
+  assert_int_equal(zcx_mr_deallocate(pool, a[1], 64 * KIB, NULL, NULL), 0);
+  assert_int_equal(zcx_mr_deallocate(pool, a[2], 64 * KIB, NULL, NULL), 0);
+  // Two neighbours freed (and cached): counted as one free block of their sum.
+  zcx_mr_stats_t st = stats_of(pool);
+  assert_int_equal(st.current_bytes, 2 * 64 * KIB);
+  assert_int_equal(st.current_count, 2);
+  assert_int_equal(st.allocations, 4);
+  assert_int_equal(st.frees, 2);
+  assert_int_equal(st.reserved_bytes, MIB);
+  assert_int_equal(st.free_bytes, MIB - 2 * 64 * KIB);
+  assert_int_equal(st.largest_free_block, MIB - 4 * 64 * KIB);
+  double expect = 1.0 - (double)st.largest_free_block / (double)st.free_bytes;
+  assert_true(st.fragmentation == expect);
+  // A block of their sum fits where they were.
+  void* x;
+  assert_int_equal(zcx_mr_allocate(pool, 128 * KIB, 0, NULL, &x, NULL), 0);
+  assert_ptr_equal(x, a[1]);
+  // Cached again, then served again from the cache: the counts follow every step.
+  assert_int_equal(zcx_mr_deallocate(pool, x, 128 * KIB, NULL, NULL), 0);
+  assert_int_equal(zcx_mr_deallocate(pool, a[3], 64 * KIB, NULL, NULL), 0);
+  void* again;
+  assert_int_equal(zcx_mr_allocate(pool, 64 * KIB, 0, NULL, &again, NULL), 0);
+  assert_ptr_equal(again, a[3]);
+  st = stats_of(pool);
+  assert_int_equal(st.current_bytes, 2 * 64 * KIB);
+  assert_int_equal(st.peak_bytes, 4 * 64 * KIB);
+  assert_int_equal(st.total_bytes, 7 * 64 * KIB);
+  assert_int_equal(st.current_count, 2);
+  assert_int_equal(st.allocations, 6);
+  assert_int_equal(st.frees, 4);
+  assert_int_equal(st.free_bytes, MIB - 2 * 64 * KIB);
+  assert_int_equal(st.largest_free_block, MIB - 4 * 64 * KIB);
+  assert_int_equal(zcx_mr_deallocate(pool, a[0], 64 * KIB, NULL, NULL), 0);
+  assert_int_equal(zcx_mr_deallocate(pool, a[3], 64 * KIB, NULL, NULL), 0);
+  st = stats_of(pool);
+  assert_int_equal(st.current_bytes, 0);
+  assert_int_equal(st.free_bytes, MIB);
+  assert_int_equal(st.largest_free_block, MIB);
+  assert_true(st.fragmentation == 0.0);
+  // A full pool (maximum reached) uses its cached blocks before failing: two cached
+  // halves serve a request of the whole.
+  zcx_mr_release(pool);
+  pool = make_pool(NULL, MIB, MIB, MIB, 0);
+  void* h[2];
+  assert_int_equal(zcx_mr_allocate(pool, MIB / 2, 0, NULL, &h[0], NULL), 0);
+  assert_int_equal(zcx_mr_allocate(pool, MIB / 2, 0, NULL, &h[1], NULL), 0);
+  assert_int_equal(zcx_mr_deallocate(pool, h[0], MIB / 2, NULL, NULL), 0);
+  assert_int_equal(zcx_mr_deallocate(pool, h[1], MIB / 2, NULL, NULL), 0);
+  assert_int_equal(zcx_mr_allocate(pool, MIB, 0, NULL, &x, NULL), 0);
+  assert_ptr_equal(x, h[0]);
+  assert_int_equal(zcx_mr_deallocate(pool, x, MIB, NULL, NULL), 0);
+  zcx_mr_release(pool);
+}
+
+static void test_cache_stream_order(void** state) {
+  (void)state;
+  zcx_stream_t* a;
+  zcx_stream_t* b;
+  assert_int_equal(zcx_host_stream_create(&a, NULL), 0);
+  assert_int_equal(zcx_host_stream_create(&b, NULL), 0);
+  zcx_mr_t* pool = make_pool(NULL, 0, 0, MIB, 0);
+  // A block freed synchronously is ready for every stream: B takes it from the cache.
+  void* x;
+  assert_int_equal(zcx_mr_allocate(pool, 200 * KIB, 0, NULL, &x, NULL), 0);
+  assert_int_equal(zcx_mr_deallocate(pool, x, 200 * KIB, NULL, NULL), 0);
+  void* y;
+  assert_int_equal(zcx_mr_allocate(pool, 200 * KIB, 0, a, &y, NULL), 0);
+  assert_ptr_equal(y, x);
+  // Freed on A while A's work still writes it, it is not cached for others: neither a
+  // synchronous caller nor B gets it, while A does.
+  gate_t gate;
+  gate_init(&gate);
+  writer_t w = {&gate, y, 200 * KIB, 0};
+  assert_int_equal(zcx_stream_enqueue(a, writer_task, &w, NULL), 0);
+  assert_int_equal(zcx_mr_deallocate(pool, y, 200 * KIB, a, NULL), 0);
+  void* n;
+  void* m;
+  assert_int_equal(zcx_mr_allocate(pool, 200 * KIB, 0, NULL, &n, NULL), 0);
+  assert_int_equal(zcx_mr_allocate(pool, 200 * KIB, 0, b, &m, NULL), 0);
+  uintptr_t lo = (uintptr_t)y;
+  uintptr_t hi = lo + 200 * KIB;
+  assert_true((uintptr_t)n >= hi || (uintptr_t)n + 200 * KIB <= lo);
+  assert_true((uintptr_t)m >= hi || (uintptr_t)m + 200 * KIB <= lo);
+  // Those two go to the cache; a synchronous request of that size still avoids y.
+  assert_int_equal(zcx_mr_deallocate(pool, n, 200 * KIB, NULL, NULL), 0);
+  assert_int_equal(zcx_mr_deallocate(pool, m, 200 * KIB, NULL, NULL), 0);
+  void* k[3];
+  for (int i = 0; i < 3; i++) {
+    assert_int_equal(zcx_mr_allocate(pool, 200 * KIB, 0, NULL, &k[i], NULL), 0);
+    assert_true((uintptr_t)k[i] >= hi || (uintptr_t)k[i] + 200 * KIB <= lo);
+  }
+  void* own;
+  assert_int_equal(zcx_mr_allocate(pool, 200 * KIB, 0, a, &own, NULL), 0);
+  assert_ptr_equal(own, y);
+  assert_int_equal(atomic_load(&w.done), 0);
+  assert_int_equal(zcx_mr_deallocate(pool, own, 200 * KIB, a, NULL), 0);
+  gate_open(&gate);
+  assert_int_equal(zcx_stream_synchronize(a, NULL), 0);
+  assert_int_equal(atomic_load(&w.done), 1);
+  for (int i = 0; i < 3; i++) {
+    assert_int_equal(zcx_mr_deallocate(pool, k[i], 200 * KIB, NULL, NULL), 0);
+  }
+  zcx_mr_stats_t st = stats_of(pool);
+  assert_int_equal(st.current_count, 0);
+  assert_int_equal(st.free_bytes, st.reserved_bytes);
+  zcx_mr_release(pool);
+  gate_destroy(&gate);
+  zcx_stream_release(a);
+  zcx_stream_release(b);
+}
+
+static void test_cache_trim_and_leaks(void** state) {
+  (void)state;
+  zcx_mr_t* sys;
+  assert_int_equal(zcx_system_mr_create(NULL, &sys, NULL), 0);
+  zcx_mr_t* pool = make_pool(sys, 0, 0, MIB, 0);
+  FILE* sink = tmpfile();
+  assert_non_null(sink);
+  assert_int_equal(zcx_pool_mr_set_leak_report(pool, sink, NULL), 0);
+  void* a;
+  void* b;
+  void* c;
+  assert_int_equal(zcx_mr_allocate(pool, MIB, 0, NULL, &a, NULL), 0);  // a chunk of its own
+  assert_int_equal(zcx_mr_allocate(pool, 300 * KIB, 0, NULL, &b, NULL), 0);
+  assert_int_equal(zcx_mr_allocate(pool, 22222, 0, NULL, &c, NULL), 0);
+  assert_int_equal(zcx_mr_deallocate(pool, a, MIB, NULL, NULL), 0);
+  assert_int_equal(zcx_mr_deallocate(pool, b, 300 * KIB, NULL, NULL), 0);
+  // The cached chunk goes back on trim; the one holding c stays.
+  assert_int_equal(zcx_pool_mr_trim(pool, 0, NULL), 0);
+  assert_int_equal(stats_of(pool).reserved_bytes, MIB);
+  assert_int_equal(stats_of(sys).current_bytes, MIB);
+  // Cached blocks are no leaks; c is one.
+  assert_int_equal(zcx_mr_allocate(pool, 300 * KIB, 0, NULL, &b, NULL), 0);
+  assert_int_equal(zcx_mr_deallocate(pool, b, 300 * KIB, NULL, NULL), 0);
+  zcx_mr_release(pool);
+  assert_int_equal(stats_of(sys).current_bytes, 0);
+  zcx_mr_release(sys);
+  rewind(sink);
+  char text[1024];
+  size_t n = fread(text, 1, sizeof(text) - 1, sink);
+  text[n] = '\0';
+  fclose(sink);
+  assert_non_null(strstr(text, "22222 bytes"));
+  assert_null(strstr(text, "307200 bytes"));
+  assert_null(strstr(text, "1048576 bytes"));
+}
+
+static void test_release_threshold_with_cache_and_streams(void** state) {
+  (void)state;
+  zcx_pool_options_t o;
+  zcx_pool_options_init(&o);
+  o.min_chunk_size = MIB;
+  o.small_block_max = 0;
+  o.release_threshold = 3 * MIB;
+  zcx_mr_t* pool = NULL;
+  assert_int_equal(zcx_pool_mr_create(NULL, &o, &pool, NULL), 0);
+  void* b[4];
+  for (int i = 0; i < 4; i++) {
+    assert_int_equal(zcx_mr_allocate(pool, MIB, 0, NULL, &b[i], NULL), 0);
+  }
+  assert_int_equal(stats_of(pool).reserved_bytes, 4 * MIB);
+  // Under the threshold a freed block is kept (and cached: it comes back).
+  assert_int_equal(zcx_mr_deallocate(pool, b[0], MIB, NULL, NULL), 0);
+  void* x;
+  assert_int_equal(zcx_mr_allocate(pool, MIB, 0, NULL, &x, NULL), 0);
+  assert_ptr_equal(x, b[0]);
+  for (int i = 0; i < 4; i++) {
+    assert_int_equal(zcx_mr_deallocate(pool, b[i], MIB, NULL, NULL), 0);
+  }
+  // Over it, chunks go until no more than 3 MiB is free.
+  zcx_mr_stats_t st = stats_of(pool);
+  assert_int_equal(st.reserved_bytes, 3 * MIB);
+  assert_int_equal(st.free_bytes, 3 * MIB);
+  zcx_mr_release(pool);
+
+  // Threshold 0: a block freed on a stream goes back once its event has completed, at the
+  // next free.
+  o.release_threshold = 0;
+  assert_int_equal(zcx_pool_mr_create(NULL, &o, &pool, NULL), 0);
+  zcx_stream_t* s;
+  assert_int_equal(zcx_host_stream_create(&s, NULL), 0);
+  gate_t gate;
+  gate_init(&gate);
+  void* y;
+  void* z;
+  assert_int_equal(zcx_mr_allocate(pool, MIB, 0, s, &y, NULL), 0);
+  writer_t w = {&gate, y, MIB, 0};
+  assert_int_equal(zcx_stream_enqueue(s, writer_task, &w, NULL), 0);
+  assert_int_equal(zcx_mr_deallocate(pool, y, MIB, s, NULL), 0);
+  assert_int_equal(stats_of(pool).reserved_bytes, MIB);  // pending on s: kept
+  assert_int_equal(zcx_mr_allocate(pool, 64 * KIB, 0, NULL, &z, NULL), 0);
+  assert_true((uintptr_t)z >= (uintptr_t)y + MIB || (uintptr_t)z + 64 * KIB <= (uintptr_t)y);
+  assert_int_equal(stats_of(pool).reserved_bytes, 2 * MIB);
+  gate_open(&gate);
+  assert_int_equal(zcx_stream_synchronize(s, NULL), 0);
+  assert_int_equal(zcx_mr_deallocate(pool, z, 64 * KIB, NULL, NULL), 0);
+  assert_int_equal(stats_of(pool).reserved_bytes, 0);
+  zcx_mr_release(pool);
+  gate_destroy(&gate);
+  zcx_stream_release(s);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Growth
+
+static void test_growth_folds_free_chunks(void** state) {
+  (void)state;
+  zcx_mr_t* sys;
+  assert_int_equal(zcx_system_mr_create(NULL, &sys, NULL), 0);
+  zcx_mr_t* pool = make_pool(sys, 0, 0, MIB, 0);
+  void* a;
+  void* b;
+  assert_int_equal(zcx_mr_allocate(pool, MIB, 0, NULL, &a, NULL), 0);
+  assert_int_equal(zcx_mr_deallocate(pool, a, MIB, NULL, NULL), 0);
+  // The free 1 MiB chunk cannot hold 3 MiB: it is folded into a chunk of 4 MiB.
+  assert_int_equal(zcx_mr_allocate(pool, 3 * MIB, 0, NULL, &b, NULL), 0);
+  zcx_mr_stats_t st = stats_of(pool);
+  assert_int_equal(st.reserved_bytes, 4 * MIB);
+  assert_int_equal(stats_of(sys).current_bytes, 4 * MIB);
+  assert_int_equal(st.largest_free_block, MIB);
+  // ... so that a 1 MiB request needs no more memory.
+  assert_int_equal(zcx_mr_allocate(pool, MIB, 0, NULL, &a, NULL), 0);
+  assert_int_equal(stats_of(pool).reserved_bytes, 4 * MIB);
+  assert_int_equal(zcx_mr_deallocate(pool, a, MIB, NULL, NULL), 0);
+  assert_int_equal(zcx_mr_deallocate(pool, b, 3 * MIB, NULL, NULL), 0);
+  zcx_mr_release(pool);
+
+  // Under a maximum that cannot hold both, the free chunk goes back first.
+  pool = make_pool(sys, 0, 4 * MIB, MIB, 0);
+  void* c;
+  assert_int_equal(zcx_mr_allocate(pool, MIB, 0, NULL, &a, NULL), 0);
+  assert_int_equal(zcx_mr_allocate(pool, MIB, 0, NULL, &b, NULL), 0);
+  assert_int_equal(zcx_mr_deallocate(pool, a, MIB, NULL, NULL), 0);
+  assert_int_equal(zcx_mr_allocate(pool, 3 * MIB, 0, NULL, &c, NULL), 0);
+  st = stats_of(pool);
+  assert_int_equal(st.reserved_bytes, 4 * MIB);
+  assert_int_equal(st.peak_reserved_bytes, 4 * MIB);
+  assert_int_equal(zcx_mr_deallocate(pool, b, MIB, NULL, NULL), 0);
+  assert_int_equal(zcx_mr_deallocate(pool, c, 3 * MIB, NULL, NULL), 0);
+  zcx_mr_release(pool);
+
+  // An upstream that refuses the folded size: the request is served with what it needs,
+  // and the free chunk stays.
+  int destroyed = 0;
+  test_upstream_t* up = test_upstream_create(-1, &destroyed);
+  up->largest = 3 * MIB;
+  pool = make_pool(&up->base, 0, 0, MIB, 0);
+  assert_int_equal(zcx_mr_allocate(pool, MIB, 0, NULL, &a, NULL), 0);
+  assert_int_equal(zcx_mr_deallocate(pool, a, MIB, NULL, NULL), 0);
+  assert_int_equal(zcx_mr_allocate(pool, 3 * MIB, 0, NULL, &b, NULL), 0);
+  assert_int_equal(stats_of(pool).reserved_bytes, 4 * MIB);
+  assert_int_equal(up->live, 2);
+  void* d;
+  assert_int_equal(zcx_mr_allocate(pool, MIB, 0, NULL, &d, NULL), 0);
+  assert_ptr_equal(d, a);
+  assert_int_equal(zcx_mr_deallocate(pool, d, MIB, NULL, NULL), 0);
+  assert_int_equal(zcx_mr_deallocate(pool, b, 3 * MIB, NULL, NULL), 0);
+  // Nothing at all: the request fails, the pool stays usable.
+  up->budget = 0;
+  assert_int_equal(zcx_mr_allocate(pool, 8 * MIB, 0, NULL, &b, NULL), ENOMEM);
+  zcx_mr_release(&up->base);
+  zcx_mr_release(pool);
+  assert_int_equal(destroyed, 1);
+  zcx_mr_release(sys);
+}
+
+static void test_growth_tracks_peak(void** state) {
+  (void)state;
+  // A training loop: activations of growing sizes, freed in reverse order. With the default
+  // options, what the pool reserves stays close to what is live at the peak.
+  zcx_mr_t* pool = make_pool(NULL, 0, 0, 2 * MIB, 4096);
+  enum { LAYERS = 12 };
+  size_t sizes[LAYERS];
+  size_t total = 0;
+  for (int i = 0; i < LAYERS; i++) {
+    sizes[i] = (size_t)(256 * KIB) << (i / 2);  // 256 KiB .. 8 MiB
+    sizes[i] += (size_t)i * 4096;
+    total += sizes[i];
+  }
+  for (int iter = 0; iter < 5; iter++) {
+    void* act[LAYERS];
+    void* small[LAYERS];
+    for (int i = 0; i < LAYERS; i++) {
+      assert_int_equal(zcx_mr_allocate(pool, sizes[i], 0, NULL, &act[i], NULL), 0);
+      assert_int_equal(zcx_mr_allocate(pool, 64 + (size_t)i * 100, 0, NULL, &small[i], NULL), 0);
+    }
+    for (int i = LAYERS - 1; i >= 0; i--) {
+      assert_int_equal(zcx_mr_deallocate(pool, act[i], sizes[i], NULL, NULL), 0);
+      assert_int_equal(zcx_mr_deallocate(pool, small[i], 64 + (size_t)i * 100, NULL, NULL), 0);
+    }
+  }
+  zcx_mr_stats_t st = stats_of(pool);
+  assert_true(st.peak_bytes >= (int64_t)total);
+  // Geometric growth by the whole reservation would reach twice the peak here.
+  assert_true(st.peak_reserved_bytes <= (int64_t)total + (int64_t)total / 4);
+  assert_true(st.reserved_bytes == st.peak_reserved_bytes);  // no churn once warm
+  zcx_mr_release(pool);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Threads
 
 typedef struct item {
@@ -836,6 +1272,14 @@ static void test_poisoning(void** state) {
   assert_int_equal(zcx_mr_deallocate(pool, small, 100, NULL, NULL), 0);
   assert_true(__asan_address_is_poisoned(big));
   assert_true(__asan_address_is_poisoned(small));
+  // A cached block is poisoned as a merged one; taken back, exactly the request is usable.
+  void* again;
+  assert_int_equal(zcx_mr_allocate(pool, 4900, 0, NULL, &again, NULL), 0);
+  assert_ptr_equal(again, big);
+  assert_false(__asan_address_is_poisoned((char*)again + 4899));
+  assert_true(__asan_address_is_poisoned((char*)again + 4900));
+  assert_int_equal(zcx_mr_deallocate(pool, again, 4900, NULL, NULL), 0);
+  assert_true(__asan_address_is_poisoned(again));
   zcx_mr_release(pool);
 #else
   skip();
@@ -874,6 +1318,14 @@ int main(void) {
       cmocka_unit_test(test_failing_upstream),
       cmocka_unit_test(test_stream_order_large_blocks),
       cmocka_unit_test(test_stream_order_small_blocks),
+      cmocka_unit_test(test_cache_reuse),
+      cmocka_unit_test(test_cache_bad_frees),
+      cmocka_unit_test(test_cache_exact_statistics),
+      cmocka_unit_test(test_cache_stream_order),
+      cmocka_unit_test(test_cache_trim_and_leaks),
+      cmocka_unit_test(test_release_threshold_with_cache_and_streams),
+      cmocka_unit_test(test_growth_folds_free_chunks),
+      cmocka_unit_test(test_growth_tracks_peak),
       cmocka_unit_test(test_threads_stress),
       cmocka_unit_test(test_leak_report),
       cmocka_unit_test(test_poisoning),
