@@ -72,8 +72,8 @@ void zcxi_hmap_remove(zcxi_hmap_t* map, zcxi_hnode_t* node);
 
 typedef enum zcxi_block_state {
   ZCXI_BLOCK_FREE = 0,
-  ZCXI_BLOCK_USED = 1,  // handed out to a caller
-  ZCXI_BLOCK_SLAB = 2,  // cut into small objects
+  ZCXI_BLOCK_USED = 1,    // handed out to a caller
+  ZCXI_BLOCK_SLAB = 2,    // cut into small objects
   ZCXI_BLOCK_CACHED = 3,  // freed, waiting in the cache of the pool (still in the used map)
 } zcxi_block_state_t;
 
@@ -196,7 +196,7 @@ typedef struct zcxi_pool {
   size_t capsets;
   zcxi_chunk_t* chunks;
   size_t nchunks;
-  zcxi_hmap_t used;     // live and cached large blocks by address
+  zcxi_hmap_t used;  // live and cached large blocks by address
   // The cache of freed large blocks: a LIFO list per TLSF bin (bin_prev / bin_next) and
   // one list of all, newest first (fifo_prev / fifo_next).
   zcxi_block_t* cache_bins[ZCXI_TLSF_FL * ZCXI_TLSF_SL];

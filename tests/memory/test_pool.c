@@ -58,7 +58,7 @@ static void fmt_ptr(char* buf, size_t n, const void* p) { snprintf(buf, n, "%p",
 
 typedef struct test_upstream {
   zcx_mr_t base;
-  int budget;  // allocations still allowed (-1: any number)
+  int budget;      // allocations still allowed (-1: any number)
   size_t largest;  // larger allocations are refused (0: no limit)
   int live;
   int* destroyed;
@@ -722,7 +722,8 @@ static void test_cache_reuse(void** state) {
   assert_int_equal(zcx_mr_deallocate(pool, q[1], size, NULL, NULL), 0);
   void* e;
   assert_int_equal(zcx_mr_allocate(pool, size + 512, 0, NULL, &e, NULL), 0);
-  assert_true((uintptr_t)e >= (uintptr_t)q[2] + size || (uintptr_t)e + size + 512 <= (uintptr_t)q[0]);
+  assert_true((uintptr_t)e >= (uintptr_t)q[2] + size ||
+              (uintptr_t)e + size + 512 <= (uintptr_t)q[0]);
   assert_int_equal(zcx_mr_deallocate(pool, e, size + 512, NULL, NULL), 0);
   assert_int_equal(zcx_mr_deallocate(pool, q[0], size, NULL, NULL), 0);
   assert_int_equal(zcx_mr_deallocate(pool, q[2], size, NULL, NULL), 0);
