@@ -306,7 +306,7 @@ static PyObject* zcxpy_read_ipc(PyObject* module, PyObject* args, PyObject* kwar
   static char* kwlist[] = {"source", "trusted", NULL};
   PyObject* source = NULL;
   int trusted = 0;
-  if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|$p:read_ipc", kwlist, &source, &trusted)) {
+  if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|p:read_ipc", kwlist, &source, &trusted)) {
     return NULL;
   }
   PyObject* path = NULL;
@@ -348,7 +348,7 @@ static int zcxpy_file_reader_init(zcxpy_file_reader_t* self, PyObject* args, PyO
   static char* kwlist[] = {"source", "trusted", NULL};
   PyObject* source = NULL;
   int trusted = 0;
-  if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|$p:IpcFileReader", kwlist, &source,
+  if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|p:IpcFileReader", kwlist, &source,
                                    &trusted)) {
     return -1;
   }
@@ -568,7 +568,7 @@ PyTypeObject zcxpy_file_reader_type = {
     .tp_as_sequence = &zcxpy_file_reader_sequence,
     .tp_as_mapping = &zcxpy_file_reader_mapping,
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
-    .tp_doc = "IpcFileReader(source, *, trusted=False)\n\n"
+    .tp_doc = "IpcFileReader(source, trusted=False)\n\n"
               "Random access to the record batches of an Arrow IPC file. `source` is a path\n"
               "(mapped read-only: batches point into the mapping and keep it alive) or a\n"
               "bytes-like object (batches point into it). Input is fully validated unless\n"
@@ -707,7 +707,8 @@ static PyObject* zcxpy_ipc_write(const char* fn, const char* path, PyObject* bat
   if (path != NULL) {
     Py_RETURN_NONE;
   }
-  PyObject* bytes = PyBytes_FromStringAndSize(zcx_buffer_data(out), (Py_ssize_t)zcx_buffer_size(out));
+  PyObject* bytes =
+      PyBytes_FromStringAndSize(zcx_buffer_data(out), (Py_ssize_t)zcx_buffer_size(out));
   zcx_buffer_release(out);
   return bytes;
 }
@@ -753,7 +754,7 @@ static PyObject* zcxpy_ipc_bytes(PyObject* module, PyObject* args, PyObject* kwa
 
 static PyMethodDef zcxpy_ipc_functions[] = {
     {"read_ipc", (PyCFunction)(void (*)(void))zcxpy_read_ipc, METH_VARARGS | METH_KEYWORDS,
-     "read_ipc(source, *, trusted=False) -> list[RecordBatch]\n\n"
+     "read_ipc(source, trusted=False) -> list[RecordBatch]\n\n"
      "Every record batch of an Arrow IPC file or stream (told apart by the file's\n"
      "\"ARROW1\" magic). `source` is a path, mapped read-only without copying: the\n"
      "batches point into the mapping and keep it alive; or a bytes-like object, which\n"

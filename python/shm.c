@@ -396,10 +396,12 @@ static PyObject* zcxpy_shm_producer_publish(zcxpy_shm_producer_t* self, PyObject
   zcx_error_init(&err);
   int rc;
   zcx_mr_t* mr = self->mr;
+  zcx_mr_retain(mr);  // close() may run on another thread while the GIL is released
   Py_BEGIN_ALLOW_THREADS
   rc = zcx_shm_publish(mr, schema, batches, (int32_t)n, metadata.count > 0 ? &metadata : NULL,
                        &err);
   Py_END_ALLOW_THREADS
+  zcx_mr_release(mr);
   zcx_metadata_reset(&metadata);
   zcxpy_batches_free(batches, n);
   if (rc != 0) {
