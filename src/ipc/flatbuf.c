@@ -127,7 +127,11 @@ static int verify_field(verifier_t* v, const zcxi_fb_table_desc_t* d, unsigned i
       if (type < f->member_count && f->members[type] != NULL) {
         return verify_table(v, t, f->members[type], depth + 1);
       }
-      return 0;
+      // A member this reader does not know: its fields stay unread, but its table and
+      // vtable must still lie in the buffer, since readers locate it before looking at the
+      // type (and then refuse it by name).
+      static const zcxi_fb_table_desc_t unknown_member = {"unknown union member", 0, NULL};
+      return verify_table(v, t, &unknown_member, depth + 1);
     }
     default:
       return fail(v, d->name, p, "unknown field kind in the description");
