@@ -277,14 +277,19 @@ static PyMethodDef zcxpy_array_methods[] = {
      "A stream of this one array."},
     {"__dlpack__", (PyCFunction)(void (*)(void))zcxpy_array_dlpack, METH_VARARGS | METH_KEYWORDS,
      "__dlpack__(*, stream=None, max_version=None, dl_device=None, copy=None) -> capsule\n\n"
-     "The array as a read-only tensor without copying (primitive arrays without nulls,\n"
-     "fixed-size lists of them, arrow.fixed_shape_tensor), as Tensor.__dlpack__; else\n"
-     "BufferError with the reason."},
+     "The array as a tensor without copying (primitive arrays without nulls, fixed-size\n"
+     "lists of them, arrow.fixed_shape_tensor), as Tensor.__dlpack__; else BufferError with\n"
+     "the reason. The tensor is read-only only when the memory is (a read-only file mapping,\n"
+     "a sealed segment): then legacy DLPack (numpy.from_dlpack in NumPy 1.x,\n"
+     "torch.utils.dlpack.from_dlpack in PyTorch 1.x) is refused and copy_on_write=True at\n"
+     "read or attach time is the zero-copy fix. Otherwise it is writable and the array is\n"
+     "immutable by contract: do not write through it."},
     {"__dlpack_device__", (PyCFunction)zcxpy_array_dlpack_device, METH_NOARGS,
      "__dlpack_device__() -> (device_type, device_id)"},
     {"to_tensor", (PyCFunction)zcxpy_array_to_tensor, METH_NOARGS,
-     "to_tensor() -> Tensor\n\nThe read-only zero-copy tensor view of __dlpack__ (BufferError\n"
-     "when there is none); numpy.asarray(array.to_tensor()) is a read-only ndarray over it."},
+     "to_tensor() -> Tensor\n\nThe zero-copy tensor view of __dlpack__ (BufferError when there\n"
+     "is none), read-only as the memory is; numpy.asarray(array.to_tensor()) is an ndarray\n"
+     "over it, read-only when the tensor is."},
     {NULL, NULL, 0, NULL},
 };
 

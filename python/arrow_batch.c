@@ -265,13 +265,14 @@ static PyMethodDef zcxpy_batch_methods[] = {
      "batch"},
     {"__dlpack__", (PyCFunction)(void (*)(void))zcxpy_batch_dlpack, METH_VARARGS | METH_KEYWORDS,
      "__dlpack__(*, stream=None, max_version=None, dl_device=None, copy=None) -> capsule\n\n"
-     "The columns as one read-only column-major tensor {num_rows, num_columns} without\n"
-     "copying, when they lie in one block (zcx.aos_to_soa(..., contiguous=True) of\n"
-     "same-typed fields); else BufferError with the reason."},
+     "The columns as one column-major tensor {num_rows, num_columns} without copying,\n"
+     "when they lie in one block (zcx.aos_to_soa(..., contiguous=True) of same-typed\n"
+     "fields); else BufferError with the reason. Read-only only when the memory is (see\n"
+     "Array.__dlpack__)."},
     {"__dlpack_device__", (PyCFunction)zcxpy_batch_dlpack_device, METH_NOARGS,
      "__dlpack_device__() -> (device_type, device_id)"},
     {"to_tensor", (PyCFunction)zcxpy_batch_to_tensor, METH_NOARGS,
-     "to_tensor() -> Tensor\n\nThe read-only zero-copy tensor of __dlpack__."},
+     "to_tensor() -> Tensor\n\nThe zero-copy tensor of __dlpack__."},
     {NULL, NULL, 0, NULL},
 };
 

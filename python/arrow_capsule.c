@@ -19,43 +19,37 @@ const char zcxpy_capsule_stream[] = "arrow_array_stream";
 // ---------------------------------------------------------------------------------------------
 // Capsules
 
-static void zcxpy_schema_capsule_destroy(PyObject* capsule) {
+// Releases and frees the struct of a capsule named `name` (one of the three above), keeping
+// the exception state of the code that dropped the capsule.
+static void zcxpy_cdata_capsule_destroy(PyObject* capsule, const char* name) {
   PyObject *type, *value, *traceback;
   PyErr_Fetch(&type, &value, &traceback);
-  struct ArrowSchema* s = PyCapsule_GetPointer(capsule, zcxpy_capsule_schema);
-  if (s == NULL) {
+  void* p = PyCapsule_GetPointer(capsule, name);
+  if (p == NULL) {
     PyErr_WriteUnraisable(capsule);
   } else {
-    zcx_cdata_release_schema(s);
-    free(s);
+    if (name == zcxpy_capsule_schema) {
+      zcx_cdata_release_schema(p);
+    } else if (name == zcxpy_capsule_array) {
+      zcx_cdata_release_array(p);
+    } else {
+      zcx_cdata_release_stream(p);
+    }
+    free(p);
   }
   PyErr_Restore(type, value, traceback);
+}
+
+static void zcxpy_schema_capsule_destroy(PyObject* capsule) {
+  zcxpy_cdata_capsule_destroy(capsule, zcxpy_capsule_schema);
 }
 
 static void zcxpy_array_capsule_destroy(PyObject* capsule) {
-  PyObject *type, *value, *traceback;
-  PyErr_Fetch(&type, &value, &traceback);
-  struct ArrowArray* a = PyCapsule_GetPointer(capsule, zcxpy_capsule_array);
-  if (a == NULL) {
-    PyErr_WriteUnraisable(capsule);
-  } else {
-    zcx_cdata_release_array(a);
-    free(a);
-  }
-  PyErr_Restore(type, value, traceback);
+  zcxpy_cdata_capsule_destroy(capsule, zcxpy_capsule_array);
 }
 
 static void zcxpy_stream_capsule_destroy(PyObject* capsule) {
-  PyObject *type, *value, *traceback;
-  PyErr_Fetch(&type, &value, &traceback);
-  struct ArrowArrayStream* s = PyCapsule_GetPointer(capsule, zcxpy_capsule_stream);
-  if (s == NULL) {
-    PyErr_WriteUnraisable(capsule);
-  } else {
-    zcx_cdata_release_stream(s);
-    free(s);
-  }
-  PyErr_Restore(type, value, traceback);
+  zcxpy_cdata_capsule_destroy(capsule, zcxpy_capsule_stream);
 }
 
 // A capsule over a zeroed (released) heap struct of `size` bytes.
@@ -590,16 +584,23 @@ static PyObject* zcxpy_import_any(PyObject* obj, zcx_validate_level_t level, boo
   return result;
 }
 
+// Parses the arguments (obj, *, validate=None) of an import function; `format` is the
+// PyArg format naming it ("O|$s:from_arrow").
+static int zcxpy_import_args(PyObject* args, PyObject* kwargs, const char* format,
+                             PyObject** obj, zcx_validate_level_t* level) {
+  static char* kwlist[] = {"obj", "validate", NULL};
+  const char* validate = NULL;
+  if (!PyArg_ParseTupleAndKeywords(args, kwargs, format, kwlist, obj, &validate)) {
+    return -1;
+  }
+  return zcxpy_validate_arg(validate, level);
+}
+
 static PyObject* zcxpy_from_arrow(PyObject* module, PyObject* args, PyObject* kwargs) {
   (void)module;
-  static char* kwlist[] = {"obj", "validate", NULL};
   PyObject* obj = NULL;
-  const char* validate = NULL;
-  if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|$s:from_arrow", kwlist, &obj, &validate)) {
-    return NULL;
-  }
   zcx_validate_level_t level;
-  if (zcxpy_validate_arg(validate, &level) != 0) {
+  if (zcxpy_import_args(args, kwargs, "O|$s:from_arrow", &obj, &level) != 0) {
     return NULL;
   }
   return zcxpy_import_any(obj, level, true);
@@ -607,14 +608,9 @@ static PyObject* zcxpy_from_arrow(PyObject* module, PyObject* args, PyObject* kw
 
 static PyObject* zcxpy_read_stream(PyObject* module, PyObject* args, PyObject* kwargs) {
   (void)module;
-  static char* kwlist[] = {"obj", "validate", NULL};
   PyObject* obj = NULL;
-  const char* validate = NULL;
-  if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|$s:read_stream", kwlist, &obj, &validate)) {
-    return NULL;
-  }
   zcx_validate_level_t level;
-  if (zcxpy_validate_arg(validate, &level) != 0) {
+  if (zcxpy_import_args(args, kwargs, "O|$s:read_stream", &obj, &level) != 0) {
     return NULL;
   }
   if (PyCapsule_CheckExact(obj)) {

@@ -160,9 +160,14 @@ PyObject* zcxpy_tensor_dlpack(zcxpy_tensor_t* self, PyObject* args, PyObject* kw
   } else {
     if (zcx_tensor_is_readonly(exported)) {
       zcx_tensor_release(exported);
+      // Read-only means physically read-only (a read-only mapping, a sealed segment, a
+      // read-only source) or asked for: a writable alias would fault or break a promise.
       PyErr_SetString(PyExc_BufferError,
                       "__dlpack__: the tensor is read-only and a legacy 'dltensor' capsule cannot "
-                      "say so; ask with max_version=(1, 0) or copy=True");
+                      "say so; ask with max_version=(1, 0) or copy=True, or, for a mapped IPC "
+                      "file or shared-memory segment, open it with copy_on_write=True "
+                      "(zcx.read_ipc, zcx.IpcFileReader, zcx.shm_attach) to share private "
+                      "writable pages without a copy");
       return NULL;
     }
     DLManagedTensor* managed = NULL;

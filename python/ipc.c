@@ -165,8 +165,9 @@ static void zcxpy_ipc_view_release(void* ctx, void* data, int64_t size) {
 }
 
 // Reads a source argument: a path (str or os.PathLike: *path receives it encoded as a bytes
-// object) or a C-contiguous bytes-like object (*data receives a read-only zcx buffer that
-// borrows its memory and keeps it alive). -1 with an exception set.
+// object) or a C-contiguous bytes-like object (*data receives a zcx buffer that borrows its
+// memory and keeps it alive, flagged read-only when the object's buffer is, as for bytes; a
+// bytearray stays writable). -1 with an exception set.
 static int zcxpy_ipc_source(PyObject* obj, const char* fn, PyObject** path, zcx_buffer_t** data) {
   *path = NULL;
   *data = NULL;
@@ -196,8 +197,9 @@ static int zcxpy_ipc_source(PyObject* obj, const char* fn, PyObject** path, zcx_
   }
   zcx_error_t err;
   zcx_error_init(&err);
-  int rc = zcx_buffer_wrap(view->buf, (int64_t)view->len, zcx_device_cpu(), ZCX_BUFFER_READONLY,
-                           zcxpy_ipc_view_release, view, data, &err);
+  int rc = zcx_buffer_wrap(view->buf, (int64_t)view->len, zcx_device_cpu(),
+                           view->readonly ? ZCX_BUFFER_READONLY : 0, zcxpy_ipc_view_release, view,
+                           data, &err);
   if (rc != 0) {
     PyBuffer_Release(view);
     PyMem_RawFree(view);
@@ -205,6 +207,22 @@ static int zcxpy_ipc_source(PyObject* obj, const char* fn, PyObject** path, zcx_
     return -1;
   }
   return 0;
+}
+
+// copy_on_write=True maps a file privately; a bytes-like source is not mapped by zcx, so the
+// argument would do nothing there: ValueError (and *data released) rather than a silent no-op.
+static int zcxpy_ipc_check_copy_on_write(const char* fn, int copy_on_write, PyObject* path,
+                                         zcx_buffer_t** data) {
+  if (copy_on_write == 0 || path != NULL) {
+    return 0;
+  }
+  zcx_buffer_release(*data);
+  *data = NULL;
+  PyErr_Format(PyExc_ValueError,
+               "zcx.%s: copy_on_write=True applies to a path (the file is mapped privately); a "
+               "bytes-like source is used as it is (a bytearray gives writable arrays, bytes "
+               "read-only ones)", fn);
+  return -1;
 }
 
 // Whether the file at `path` starts with the Arrow file magic "ARROW1" (else it is read as a
@@ -303,10 +321,12 @@ static int zcxpy_ipc_read_path(const char* path, const zcx_ipc_read_options_t* o
 
 static PyObject* zcxpy_read_ipc(PyObject* module, PyObject* args, PyObject* kwargs) {
   (void)module;
-  static char* kwlist[] = {"source", "trusted", NULL};
+  static char* kwlist[] = {"source", "trusted", "copy_on_write", NULL};
   PyObject* source = NULL;
   int trusted = 0;
-  if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|p:read_ipc", kwlist, &source, &trusted)) {
+  int copy_on_write = 0;
+  if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|p$p:read_ipc", kwlist, &source, &trusted,
+                                   &copy_on_write)) {
     return NULL;
   }
   PyObject* path = NULL;
@@ -314,9 +334,13 @@ static PyObject* zcxpy_read_ipc(PyObject* module, PyObject* args, PyObject* kwar
   if (zcxpy_ipc_source(source, "read_ipc", &path, &data) != 0) {
     return NULL;
   }
+  if (zcxpy_ipc_check_copy_on_write("read_ipc", copy_on_write, path, &data) != 0) {
+    return NULL;
+  }
   zcx_ipc_read_options_t options;
   zcx_ipc_read_options_init(&options);
   options.trusted = trusted != 0;
+  options.copy_on_write = copy_on_write != 0;
   zcx_error_t err;
   zcx_error_init(&err);
   zcx_batch_t** batches = NULL;
@@ -345,11 +369,12 @@ static PyObject* zcxpy_read_ipc(PyObject* module, PyObject* args, PyObject* kwar
 
 
 static int zcxpy_file_reader_init(zcxpy_file_reader_t* self, PyObject* args, PyObject* kwargs) {
-  static char* kwlist[] = {"source", "trusted", NULL};
+  static char* kwlist[] = {"source", "trusted", "copy_on_write", NULL};
   PyObject* source = NULL;
   int trusted = 0;
-  if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|p:IpcFileReader", kwlist, &source,
-                                   &trusted)) {
+  int copy_on_write = 0;
+  if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|p$p:IpcFileReader", kwlist, &source,
+                                   &trusted, &copy_on_write)) {
     return -1;
   }
   PyObject* path = NULL;
@@ -357,9 +382,13 @@ static int zcxpy_file_reader_init(zcxpy_file_reader_t* self, PyObject* args, PyO
   if (zcxpy_ipc_source(source, "IpcFileReader", &path, &data) != 0) {
     return -1;
   }
+  if (zcxpy_ipc_check_copy_on_write("IpcFileReader", copy_on_write, path, &data) != 0) {
+    return -1;
+  }
   zcx_ipc_read_options_t options;
   zcx_ipc_read_options_init(&options);
   options.trusted = trusted != 0;
+  options.copy_on_write = copy_on_write != 0;
   zcx_error_t err;
   zcx_error_init(&err);
   zcx_ipc_file_reader_t* reader = NULL;
@@ -568,12 +597,17 @@ PyTypeObject zcxpy_file_reader_type = {
     .tp_as_sequence = &zcxpy_file_reader_sequence,
     .tp_as_mapping = &zcxpy_file_reader_mapping,
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
-    .tp_doc = "IpcFileReader(source, trusted=False)\n\n"
+    .tp_doc = "IpcFileReader(source, trusted=False, *, copy_on_write=False)\n\n"
               "Random access to the record batches of an Arrow IPC file. `source` is a path\n"
               "(mapped read-only: batches point into the mapping and keep it alive) or a\n"
               "bytes-like object (batches point into it). Input is fully validated unless\n"
-              "trusted=True. reader.schema, reader.num_batches, len(reader), reader[i],\n"
-              "reader.read(i), iteration; a context manager that closes the reader.",
+              "trusted=True. copy_on_write=True (paths only) maps the file privately and\n"
+              "writable instead, still without copying: the columns are then not read-only,\n"
+              "so numpy.from_dlpack and torch.utils.dlpack.from_dlpack (legacy DLPack, which\n"
+              "cannot carry a read-only flag) take them zero-copy; a write changes only this\n"
+              "process's pages, never the file nor other readers. reader.schema,\n"
+              "reader.num_batches, len(reader), reader[i], reader.read(i), iteration; a\n"
+              "context manager that closes the reader.",
     .tp_methods = zcxpy_file_reader_methods,
     .tp_getset = zcxpy_file_reader_getset,
     .tp_init = (initproc)zcxpy_file_reader_init,
@@ -754,12 +788,19 @@ static PyObject* zcxpy_ipc_bytes(PyObject* module, PyObject* args, PyObject* kwa
 
 static PyMethodDef zcxpy_ipc_functions[] = {
     {"read_ipc", (PyCFunction)(void (*)(void))zcxpy_read_ipc, METH_VARARGS | METH_KEYWORDS,
-     "read_ipc(source, trusted=False) -> list[RecordBatch]\n\n"
+     "read_ipc(source, trusted=False, *, copy_on_write=False) -> list[RecordBatch]\n\n"
      "Every record batch of an Arrow IPC file or stream (told apart by the file's\n"
      "\"ARROW1\" magic). `source` is a path, mapped read-only without copying: the\n"
      "batches point into the mapping and keep it alive; or a bytes-like object, which\n"
      "the batches point into and keep alive (buffers that are not 8-byte aligned, and\n"
      "compressed bodies, are copied). Input is fully validated unless trusted=True.\n"
+     "Columns of a read-only mapping are read-only tensors: __dlpack__ with\n"
+     "max_version=(1, 0) shares them, but numpy.from_dlpack (NumPy 1.x) and\n"
+     "torch.utils.dlpack.from_dlpack (PyTorch 1.x) ask for legacy DLPack, which cannot say\n"
+     "read-only, and get BufferError. copy_on_write=True (paths only) maps the file\n"
+     "privately and writable instead, still without copying: those consumers then share\n"
+     "the columns, and a write changes only this process's pages, never the file nor\n"
+     "other readers (arrays are still immutable by contract: do not write them).\n"
      "ValueError for bad input, TypeError for what zcx does not read, OSError (e.g.\n"
      "FileNotFoundError) for the file itself."},
     {"write_ipc", (PyCFunction)(void (*)(void))zcxpy_write_ipc, METH_VARARGS | METH_KEYWORDS,

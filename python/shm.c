@@ -18,7 +18,7 @@ typedef struct zcxpy_shm_segment {
   zcxpy_file_reader_t base;
   PyObject* path;      // str, or None when attached by descriptor
   int64_t size;        // the file's size when attached
-  uintptr_t address;   // the start of the read-only mapping; 0 when it could not be found
+  uintptr_t address;   // the start of the mapping (read-only or copy-on-write); 0 if not found
 } zcxpy_shm_segment_t;
 
 static void zcxpy_shm_segment_dealloc(zcxpy_shm_segment_t* self) {
@@ -46,13 +46,14 @@ static uintptr_t zcxpy_shm_new_mapping(const uintptr_t* before, size_t nb,
 }
 
 static int zcxpy_shm_segment_init(zcxpy_shm_segment_t* self, PyObject* args, PyObject* kwargs) {
-  static char* kwlist[] = {"path", "fd", "trusted", "trust_unsealed", NULL};
+  static char* kwlist[] = {"path", "fd", "trusted", "trust_unsealed", "copy_on_write", NULL};
   PyObject* path_obj = Py_None;
   PyObject* fd_obj = Py_None;
   int trusted = 0;
   int trust_unsealed = 0;
-  if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|OO$pp:ShmSegment", kwlist, &path_obj,
-                                   &fd_obj, &trusted, &trust_unsealed)) {
+  int copy_on_write = 0;
+  if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|OO$ppp:ShmSegment", kwlist, &path_obj,
+                                   &fd_obj, &trusted, &trust_unsealed, &copy_on_write)) {
     return -1;
   }
   if ((path_obj == Py_None) == (fd_obj == Py_None)) {
@@ -103,6 +104,7 @@ static int zcxpy_shm_segment_init(zcxpy_shm_segment_t* self, PyObject* args, PyO
   zcx_shm_attach_options_init(&options);
   options.trusted = trusted != 0;
   options.flags = trust_unsealed ? ZCX_SHM_ATTACH_TRUST_UNSEALED : 0;
+  options.copy_on_write = copy_on_write != 0;
   zcx_error_t err;
   zcx_error_init(&err);
   zcx_ipc_file_reader_t* reader = NULL;
@@ -182,7 +184,7 @@ static PyGetSetDef zcxpy_shm_segment_getset[] = {
      "the path it was attached by, or None (attached by descriptor)", NULL},
     {"size", (getter)zcxpy_shm_segment_get_size, NULL, "the segment's size in bytes", NULL},
     {"address", (getter)zcxpy_shm_segment_get_address, NULL,
-     "the start of this process's read-only mapping of the segment (every buffer of its\n"
+     "the start of this process's mapping of the segment (every buffer of its\n"
      "batches lies in [address, address + size)), or None when /proc/self/maps did not tell",
      NULL},
     {NULL, NULL, NULL, NULL, NULL},
@@ -194,12 +196,18 @@ static PyTypeObject zcxpy_shm_segment_type = {
     .tp_basicsize = sizeof(zcxpy_shm_segment_t),
     .tp_dealloc = (destructor)zcxpy_shm_segment_dealloc,
     .tp_flags = Py_TPFLAGS_DEFAULT,
-    .tp_doc = "ShmSegment(path=None, fd=None, *, trusted=False, trust_unsealed=False)\n\n"
+    .tp_doc = "ShmSegment(path=None, fd=None, *, trusted=False, trust_unsealed=False,\n"
+              "           copy_on_write=False)\n\n"
               "A published shared-memory segment attached read-only (zcx.shm_attach): an\n"
               "IpcFileReader whose batches point into the mapping and keep it alive.\n"
-              "A segment that is not sealed against writes and shrinking (a POSIX segment,\n"
-              "a plain file) raises PermissionError unless trust_unsealed=True, and then it\n"
-              "must belong to this user with no group or other permissions.",
+              "copy_on_write=True maps it privately and writable instead (a sealed memfd\n"
+              "allows it), still without copying: the columns are then not read-only, so\n"
+              "numpy.from_dlpack and torch.utils.dlpack.from_dlpack (legacy DLPack) take them\n"
+              "zero-copy, and a write changes only this process's pages, never the segment\n"
+              "nor other readers. A segment that is not sealed against writes and shrinking\n"
+              "(a POSIX segment, a plain file) raises PermissionError unless\n"
+              "trust_unsealed=True, and then it must belong to this user with no group or\n"
+              "other permissions.",
     .tp_methods = zcxpy_shm_segment_methods,
     .tp_getset = zcxpy_shm_segment_getset,
     .tp_init = (initproc)zcxpy_shm_segment_init,
@@ -516,11 +524,16 @@ static PyTypeObject zcxpy_shm_producer_type = {
 
 static PyMethodDef zcxpy_shm_functions[] = {
     {"shm_attach", (PyCFunction)(void (*)(void))zcxpy_shm_attach, METH_VARARGS | METH_KEYWORDS,
-     "shm_attach(path=None, fd=None, *, trusted=False, trust_unsealed=False) -> ShmSegment\n\n"
+     "shm_attach(path=None, fd=None, *, trusted=False, trust_unsealed=False,\n"
+     "           copy_on_write=False) -> ShmSegment\n\n"
      "Attaches a published segment read-only by path (/proc/<pid>/fd/<n>, /dev/shm/<name>,\n"
      "a file) or by descriptor (borrowed; it may be closed afterwards). Its batches point\n"
-     "into the mapping. PermissionError for an unsealed segment (see ShmSegment),\n"
-     "ValueError when it holds no valid Arrow file, OSError for the file itself."},
+     "into the mapping. Read-only columns refuse legacy DLPack (numpy.from_dlpack in\n"
+     "NumPy 1.x, torch.utils.dlpack.from_dlpack in PyTorch 1.x) with BufferError;\n"
+     "copy_on_write=True maps the segment privately and writable, still zero-copy, so\n"
+     "they share it, and writes stay in this process. PermissionError for an unsealed\n"
+     "segment (see ShmSegment), ValueError when it holds no valid Arrow file, OSError for\n"
+     "the file itself."},
     {NULL, NULL, 0, NULL},
 };
 

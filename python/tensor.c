@@ -402,7 +402,10 @@ static PyMethodDef zcxpy_tensor_methods[] = {
      "__dlpack__(*, stream=None, max_version=None, dl_device=None, copy=None) -> capsule\n\n"
      "Exports the tensor without copying: a 'dltensor_versioned' capsule when max_version\n"
      ">= (1, 0), else a legacy 'dltensor' capsule (which cannot carry the read-only flag,\n"
-     "so read-only tensors refuse it). copy=True exports a copy."},
+     "so read-only tensors refuse it with BufferError). A tensor is read-only only when its\n"
+     "memory is (a read-only file mapping, a sealed segment, a read-only source) or when\n"
+     "that was asked; arrays zcx holds in writable memory give writable tensors, immutable\n"
+     "by contract. copy=True exports a copy."},
     {"__dlpack_device__", (PyCFunction)zcxpy_tensor_dlpack_device, METH_NOARGS,
      "__dlpack_device__() -> (device_type, device_id)"},
     {NULL, NULL, 0, NULL},
@@ -419,7 +422,10 @@ PyTypeObject zcxpy_tensor_type = {
     .tp_doc = "An immutable n-dimensional view of memory (host or device) that frameworks\n"
               "share without copying: DLPack (__dlpack__, zcx.from_dlpack), NumPy's\n"
               "__array_interface__ and the buffer protocol. Made by zcx.empty,\n"
-              "zcx.from_dlpack and zcx.from_buffer.",
+              "zcx.from_dlpack and zcx.from_buffer. `readonly` is true only when the memory\n"
+              "is physically read-only (a read-only mapping, a sealed segment, a read-only\n"
+              "source) or the flag was asked for; consumers that cannot be told read-only\n"
+              "(legacy DLPack) are refused such tensors.",
     .tp_methods = zcxpy_tensor_methods,
     .tp_getset = zcxpy_tensor_getset,
 };

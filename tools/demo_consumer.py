@@ -1,15 +1,17 @@
 # SPDX-License-Identifier: Apache-2.0
 # SPDX-FileCopyrightText: 2026 The zcx authors
 #
-# The Python side of `zcx demo`: maps the Arrow IPC file and the shared-memory segment the
-# producer published, hands each column to NumPy and PyTorch through DLPack without copying,
-# and proves in this process that zcx, NumPy and PyTorch hold the very same pointer, at the
-# offset the producer used. Then does the same the usual way (read the file, copy the
-# columns) for the times. Prints one JSON line for `zcx demo` to parse.
+# The Python side of `zcx demo`: opens the Arrow IPC file with zcx.read_ipc and attaches the
+# shared-memory segment with zcx.shm_attach, both copy-on-write (a private mapping: zero-copy,
+# and the columns are not read-only, so NumPy 1.x and PyTorch 1.x may take them through legacy
+# DLPack), hands each column to NumPy (np.from_dlpack) and PyTorch
+# (torch.utils.dlpack.from_dlpack), and proves in this process that zcx, NumPy and PyTorch
+# hold the very same pointer, in this process's mapping of the file or segment, at the offset
+# the producer used. Then does the same the usual way (read the file, copy the columns) for
+# the times. Prints one JSON line for `zcx demo` to parse.
 #
 # Usage: demo_consumer.py MANIFEST.json  (written by `zcx demo`; see tools/demo_python.c)
 import json
-import mmap
 import os
 import platform
 import sys
@@ -29,13 +31,41 @@ def proof(proofs, what, holds, detail):
     proofs.append({"what": what, "holds": bool(holds), "detail": detail})
 
 
+def maps_lines():
+    """Every line of /proc/self/maps as (start, end, perms, file offset, (dev, inode), path)."""
+    out = []
+    with open("/proc/self/maps") as f:
+        for line in f:
+            parts = line.split(None, 5)
+            lo, hi = (int(x, 16) for x in parts[0].split("-"))
+            major, minor = (int(x, 16) for x in parts[3].split(":"))
+            path = parts[5].strip() if len(parts) > 5 else ""
+            out.append((lo, hi, parts[1], int(parts[2], 16), (major, minor, int(parts[4])), path))
+    return out
+
+
+def file_mapping(path, offset):
+    """This process's mapping of the file at `path` (matched by device and inode, so that
+    /proc/<pid>/fd/<n> finds the memfd) that holds byte `offset` of it, or None."""
+    st = os.stat(path)
+    key = (os.major(st.st_dev), os.minor(st.st_dev), st.st_ino)
+    for m in maps_lines():
+        lo, hi, _perms, file_off, dev_ino, _path = m
+        if dev_ino == key and file_off <= offset < file_off + (hi - lo):
+            return m
+    return None
+
+
 def same_pointers(proofs, label, want, zcx_addr, np_addr, torch_addr):
     """Proves that zcx, NumPy and PyTorch all point at `want` (mapping + producer offset)."""
     seen = {"zcx": zcx_addr, "numpy": np_addr}
     if torch_addr is not None:
         seen["torch"] = torch_addr
-    holds = all(a == want for a in seen.values())
     detail = ", ".join("%s 0x%x" % (k, v) for k, v in seen.items())
+    if want is None:
+        proof(proofs, label, False, "the source is not mapped in this process (%s): a copy" % detail)
+        return
+    holds = all(a == want for a in seen.values())
     if holds:
         detail = "same pointer 0x%x = mapping + producer offset in %s" % (want, "/".join(seen))
     else:
@@ -45,13 +75,9 @@ def same_pointers(proofs, label, want, zcx_addr, np_addr, torch_addr):
 
 def kernel_mapping(address):
     """The (start, file offset, path) of the line of /proc/self/maps that holds `address`."""
-    with open("/proc/self/maps") as f:
-        for line in f:
-            parts = line.split(None, 5)
-            lo, hi = (int(x, 16) for x in parts[0].split("-"))
-            if lo <= address < hi:
-                path = parts[5].strip() if len(parts) > 5 else ""
-                return lo, int(parts[2], 16), path
+    for lo, hi, _perms, file_off, _dev_ino, path in maps_lines():
+        if lo <= address < hi:
+            return lo, file_off, path
     return None
 
 
@@ -72,6 +98,20 @@ def kernel_agrees(proofs, label, src, address, offset):
     proof(proofs, label, holds, detail)
 
 
+def private_mapping(proofs, src, m):
+    """Proves that the mapping zcx made is private and writable: copy-on-write, so writes
+    through NumPy or PyTorch never reach the file or the segment."""
+    label = "%s mapped copy-on-write" % src["name"]
+    if m is None:
+        proof(proofs, label, False, "no mapping of '%s' in this process" % src["path"])
+        return
+    lo, hi, perms, _off, _dev_ino, path = m
+    holds = perms.startswith("rw") and perms.endswith("p")
+    proof(proofs, label, holds, "/proc/self/maps: %s mapping 0x%x-0x%x of '%s'%s" % (
+        perms, lo, hi, path, " (private: writes stay in this process)" if holds else
+        ", not a private writable one"))
+
+
 def sums_agree(proofs, label, np, array, col):
     want = float(col["sum"])
     if col["dtype"].startswith("int"):
@@ -83,6 +123,19 @@ def sums_agree(proofs, label, np, array, col):
         # NumPy sums pairwise, the producer in index order: equal up to rounding.
         holds = abs(got - want) <= 1e-9 * max(1.0, abs(want))
     proof(proofs, label, holds, "sum %.17g (producer: %.17g)" % (got, want))
+
+
+def open_source(zcx, src):
+    """The record batches of a source, read by zcx copy-on-write and without copying."""
+    if src["name"].startswith("shm"):
+        return zcx.shm_attach(src["path"], copy_on_write=True).batches()
+    return zcx.read_ipc(src["path"], copy_on_write=True)
+
+
+def values_address(col):
+    """Where a column's values start: the last buffer of a primitive column (the validity
+    bitmap, when there is one, comes first)."""
+    return col.buffer_addresses()[-1][0]
 
 
 def main(argv):
@@ -111,38 +164,39 @@ def main(argv):
     usual_s = 0.0
     shared = 0
     columns = 0
-    keep = []  # every view stays alive until the end: the mappings stay open
+    keep = []  # every batch and view stays alive until the end: the mappings stay open
     for src in manifest["sources"]:
-        fd = os.open(src["path"], os.O_RDONLY)
-        try:
-            # A private mapping is copy-on-write: nothing is copied unless written, and
-            # nobody writes; it makes the arrays writable, which NumPy 1.x needs to export.
-            mm = mmap.mmap(fd, src["size"], flags=mmap.MAP_PRIVATE,
-                           prot=mmap.PROT_READ | mmap.PROT_WRITE)
-        finally:
-            os.close(fd)
-        base = np.frombuffer(mm, dtype=np.uint8).ctypes.data
-        keep.append(mm)
+        t0 = time.perf_counter()
+        batches = open_source(zcx, src)
+        zcx_s += time.perf_counter() - t0
+        keep.append(batches)
+        first = min(c["offset"] for c in src["columns"])
+        private_mapping(proofs, src, file_mapping(src["path"], first))
+        if force_copy:
+            # The test switch: the columns come from a copy of the bytes in this process's
+            # heap instead of the mapping, so the proofs below must fail.
+            with open(src["path"], "rb") as f:
+                batches = zcx.read_ipc(bytearray(f.read(src["size"])))
+            keep.append(batches)
+        batch = batches[0]
         for col in src["columns"]:
             label = "%s column '%s' in NumPy%s" % (src["name"], col["name"],
                                                    " and PyTorch" if torch else "")
             t0 = time.perf_counter()
-            raw = np.frombuffer(mm, dtype=col["dtype"], count=col["length"],
-                                offset=col["offset"])
-            if force_copy:
-                raw = raw.copy()  # the test switch: the proofs below must fail
-            t = zcx.from_dlpack(raw)
-            a = np.from_dlpack(t)
-            tt = torch.utils.dlpack.from_dlpack(t) if torch else None
+            c = batch[col["name"]]
+            a = np.from_dlpack(c)
+            tt = torch.utils.dlpack.from_dlpack(c) if torch else None
             zcx_s += time.perf_counter() - t0
-            same_pointers(proofs, label, base + col["offset"], t.address, a.ctypes.data,
+            m = file_mapping(src["path"], col["offset"])
+            want = m[0] + col["offset"] - m[3] if m is not None else None
+            same_pointers(proofs, label, want, values_address(c), a.ctypes.data,
                           tt.data_ptr() if tt is not None else None)
             kernel_agrees(proofs, "%s column '%s' in the kernel's map" % (src["name"], col["name"]),
-                          src, t.address, col["offset"])
+                          src, a.ctypes.data, col["offset"])
             sums_agree(proofs, "%s column '%s' values" % (src["name"], col["name"]), np, a, col)
             shared += a.nbytes
             columns += 1
-            keep.append((raw, t, a, tt))
+            keep.append((c, a, tt))
 
         # The usual way: read the file into a fresh buffer, copy the columns out of it.
         t0 = time.perf_counter()
@@ -165,7 +219,8 @@ def main(argv):
         "proofs": proofs,
         "zcx_s": zcx_s,
         "usual_s": usual_s,
-        "zcx_what": "every column: mapping -> zcx.Tensor -> NumPy and PyTorch via DLPack",
+        "zcx_what": ("zcx.read_ipc / zcx.shm_attach (copy-on-write mapping), then every column "
+                     "to np.from_dlpack and torch.utils.dlpack.from_dlpack"),
         "usual_what": "read() each source into a buffer, copy every column out",
         "shared_bytes": shared,
         "copied_bytes": 0,
@@ -173,13 +228,13 @@ def main(argv):
             columns, shared, " and PyTorch" if torch else ""),
         "copied": "nothing",
     }
+    if force_copy:
+        doc["copied_bytes"] = shared
+        doc["copied"] = "every column (--force-copy read the sources into memory)"
     if torch is not None:
         doc["torch"] = torch.__version__
     else:
         doc["note"] = "PyTorch is missing: install python3-torch to include it"
-    if not hasattr(zcx, "read_ipc"):
-        doc["note"] = ("the columns were located from the producer's offsets (the zcx module "
-                       "has no IPC reader yet)")
     return report(doc)
 
 

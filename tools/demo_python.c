@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // SPDX-FileCopyrightText: 2026 The zcx authors
 //
-// Demo step "python": a Python process (tools/demo_consumer.py) maps the IPC file and the
-// shared-memory segment and hands the columns to NumPy and PyTorch through DLPack, proving
+// Demo step "python": a Python process (tools/demo_consumer.py) opens the IPC file and the
+// shared-memory segment with the zcx module (copy-on-write mappings) and hands the columns to NumPy and PyTorch through DLPack, proving
 // in its own address space that zcx, NumPy and PyTorch see the same pointer at the offset the
 // producer used. It prints one JSON line, parsed here into the report.
 #include <errno.h>
@@ -201,7 +201,7 @@ int zcxt_demo_python(zcxt_demo_ctx_t* ctx, zcxt_demo_result_t* result, char* sum
                      size_t summary_size, zcx_error_t* err) {
   FILE* out = ctx->out;
   fprintf(out,
-          "A Python process maps the IPC file%s and hands every\n"
+          "A Python process opens the IPC file%s with zcx (zero-copy, copy-on-write) and hands every\n"
           "column to NumPy and PyTorch through DLPack; it checks in its own address space\n"
           "that zcx, NumPy and PyTorch hold the same pointer, at the offset the producer\n"
           "used, in its mapping of that file (/proc/self/maps).\n",

@@ -47,6 +47,16 @@ typedef struct zcx_ipc_read_options {
   bool trusted;         ///< skip the full validation of arrays (flatbuffers are still verified)
   zcx_mr_t* mr;         ///< memory for copies and decompression (NULL: the default resource)
   int64_t max_message_size;  ///< largest metadata + body accepted from a descriptor (default 2^40)
+  /// Map files (the open_path calls) copy-on-write: MAP_PRIVATE with PROT_READ | PROT_WRITE
+  /// instead of read-only (default false). Still zero-copy: pages are shared with the page
+  /// cache until written. The arrays' buffers are then not flagged ZCX_BUFFER_READONLY, so
+  /// their tensors are writable and consumers that cannot be told "read-only" (legacy DLPack:
+  /// NumPy 1.x, PyTorch 1.x) may alias them; a write changes only this process's copy of that
+  /// page, never the file nor what other readers see. Writes are still a breach of the
+  /// arrays' immutability contract (other arrays of the same mapping see them). Ignored by
+  /// the open_buffer and open_fd calls (a buffer keeps its own flags; a descriptor is read
+  /// into writable memory).
+  bool copy_on_write;
 } zcx_ipc_read_options_t;
 
 ZCX_API void zcx_ipc_read_options_init(zcx_ipc_read_options_t* options);
@@ -74,8 +84,9 @@ ZCX_API ZCX_NODISCARD int zcx_ipc_reader_open_buffer(zcx_buffer_t* data,
                                                      const zcx_ipc_read_options_t* options,
                                                      zcx_ipc_reader_t** out, zcx_error_t* err);
 
-/// Opens a stream file by mapping it read-only (zero-copy; the mapping lives while any batch
-/// does). @return as zcx_ipc_reader_open_buffer, plus EIO / errno of open and mmap.
+/// Opens a stream file by mapping it read-only, or copy-on-write when the options say
+/// copy_on_write (zero-copy either way; the mapping lives while any batch does).
+/// @return as zcx_ipc_reader_open_buffer, plus EIO / errno of open and mmap.
 ZCX_API ZCX_NODISCARD int zcx_ipc_reader_open_path(const char* path,
                                                    const zcx_ipc_read_options_t* options,
                                                    zcx_ipc_reader_t** out, zcx_error_t* err);
@@ -116,7 +127,9 @@ ZCX_API ZCX_NODISCARD int zcx_ipc_file_reader_open_buffer(zcx_buffer_t* data,
                                                           zcx_ipc_file_reader_t** out,
                                                           zcx_error_t* err);
 
-/// Opens a file by mapping it read-only (zero-copy).
+/// Opens a file by mapping it read-only, or copy-on-write when the options say copy_on_write
+/// (zero-copy either way). @return as zcx_ipc_file_reader_open_buffer, plus errno of open and
+/// mmap.
 ZCX_API ZCX_NODISCARD int zcx_ipc_file_reader_open_path(const char* path,
                                                         const zcx_ipc_read_options_t* options,
                                                         zcx_ipc_file_reader_t** out,

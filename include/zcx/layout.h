@@ -187,7 +187,8 @@ ZCX_API ZCX_NODISCARD int zcx_layout_field_view(const zcx_layout_t* layout, cons
 /// Works when the columns share one primitive type with a tensor dtype (not bool), have
 /// no nulls and lie at equal distances, in that order, in memory: what
 /// zcx_layout_to_batch with ZCX_LAYOUT_CONTIGUOUS produces for same-typed fields. The
-/// tensor holds references to the columns' buffers and is read-only.
+/// tensor holds references to the columns' buffers; it is read-only only when one of them is
+/// ZCX_BUFFER_READONLY (see tensor.h: writable memory gives writable tensors).
 /// @return 0; EINVAL (NULL argument, k < 1, column index out of range); ENOTSUP (with the
 ///   reason: types differ, type without a tensor dtype, nulls, columns not evenly spaced or
 ///   overlapping, a slice that is not element-aligned); ENOMEM.

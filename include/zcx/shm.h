@@ -18,7 +18,7 @@
 //   (F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL): nobody can change or shrink
 //   it any more, so a reader can never take SIGBUS from it. Any reader of Arrow files reads
 //   the segment by its path.
-// - Consumers attach read-only by a descriptor (passed over a Unix socket with
+// - Consumers attach read-only (or copy-on-write: private writable pages) by a descriptor (passed over a Unix socket with
 //   zcx_shm_send_fd / zcx_shm_recv_fd) or by a path, and get a zcx_ipc_file_reader_t over
 //   the mapping: arrays point into it (zero-copy). An unsealed segment (every POSIX one, an
 //   unsealed memfd, a plain file) is refused unless the caller passes
@@ -154,11 +154,19 @@ typedef struct zcx_shm_attach_options {
   /// Skip the full validation of arrays (the flatbuffers and sizes are still checked).
   bool trusted;
   zcx_mr_t* mr;  ///< memory for what must be copied (NULL: the default resource)
+  /// Map the segment copy-on-write (MAP_PRIVATE with PROT_READ | PROT_WRITE) instead of
+  /// read-only (default false). Still zero-copy: pages are the segment's until written. The
+  /// arrays' buffers are then not flagged ZCX_BUFFER_READONLY, so their tensors are writable
+  /// and legacy DLPack consumers (NumPy 1.x, PyTorch 1.x) may alias them; a write changes
+  /// only this process's copy of that page, never the segment nor what other readers see. A
+  /// sealed memfd allows this mapping (F_SEAL_WRITE only forbids shared writable ones).
+  bool copy_on_write;
 } zcx_shm_attach_options_t;
 
 ZCX_API void zcx_shm_attach_options_init(zcx_shm_attach_options_t* options);
 
-/// Checks the seals of `fd` (borrowed), maps it read-only and opens the Arrow file in it.
+/// Checks the seals of `fd` (borrowed), maps it read-only (copy-on-write when the options
+/// say copy_on_write) and opens the Arrow file in it.
 /// Arrays read from the reader point into the mapping, which lives while the reader or any
 /// array does; `fd` may be closed after the call. `options` may be NULL.
 /// @return 0; EPERM (not sealed, and not trusted; or trusted but owned by another user or

@@ -17,6 +17,14 @@
 //   tensor drops it.
 // - The device is the buffer's. Tensors on devices the CPU cannot address (CUDA) are only
 //   described: zcx never reads or writes their elements.
+// - Read-only means physically read-only. A tensor is flagged ZCX_TENSOR_READONLY only when
+//   its buffer is ZCX_BUFFER_READONLY (a sealed shared-memory segment, a file mapped
+//   read-only, a read-only source such as a bytes object) or when its creator asks for the
+//   flag. Arrays that zcx holds in writable memory (built, converted, read from a descriptor,
+//   decompressed, or read from a copy-on-write mapping) give writable tensors: they are
+//   immutable by contract, not by protection, as pyarrow's are. Consumers that cannot be told
+//   "read-only" (legacy DLPack: NumPy 1.x, PyTorch 1.x) receive writable tensors, and are
+//   refused read-only ones, since a write there would fault.
 #ifndef ZCX_TENSOR_H
 #define ZCX_TENSOR_H
 
@@ -143,6 +151,9 @@ enum {
   /// Copy what cannot be shared (Arrow's bit-packed booleans) into new memory instead of
   /// failing; the tensor is then marked ZCX_TENSOR_COPIED.
   ZCX_TENSOR_ALLOW_COPY = 1u << 0,
+  /// Flag the tensor ZCX_TENSOR_READONLY even when its memory is writable (a consumer that
+  /// honours the flag then refuses writes; legacy DLPack export is refused).
+  ZCX_TENSOR_MARK_READONLY = 1u << 1,
 };
 
 /// Views an Arrow array as a tensor, without copying where the layout allows it:
@@ -153,11 +164,14 @@ enum {
 ///   metadata; a "permutation" is honoured by permuting the dimensions and their strides (the
 ///   tensor shows the logical order and is then not contiguous);
 /// - a slice starts at its offset: the data pointer is advanced, nothing is copied.
-/// A shared tensor holds a reference to the array's values buffer (not to the array) and is
-/// read-only, since Arrow arrays are immutable. A boolean array (or list of booleans) is
-/// bit-packed: ENOTSUP unless `options` has ZCX_TENSOR_ALLOW_COPY, in which case its values
-/// are copied into a new bool tensor (one byte each) from `mr` (NULL: the default resource),
-/// writable and marked copied.
+/// A shared tensor holds a reference to the array's values buffer (not to the array). It is
+/// read-only only when that buffer is ZCX_BUFFER_READONLY (a read-only mapping, a sealed
+/// segment) or `options` has ZCX_TENSOR_MARK_READONLY; otherwise it is writable, and the
+/// array's immutability is a contract the consumer keeps (see the contract above). A boolean
+/// array (or list of booleans) is bit-packed: ENOTSUP unless `options` has
+/// ZCX_TENSOR_ALLOW_COPY, in which case its values are copied into a new bool tensor (one byte
+/// each) from `mr` (NULL: the default resource), marked copied and writable (read-only with
+/// ZCX_TENSOR_MARK_READONLY).
 /// @return 0; EINVAL (NULL argument, unknown option, malformed fixed_shape_tensor metadata or
 ///   a shape that disagrees with the list size, more than 32 dimensions); ENOTSUP (nulls in
 ///   the array or in the values it covers, with their count; a type without a tensor dtype;

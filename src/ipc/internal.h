@@ -26,6 +26,9 @@
 // Maps `path` read-only into a buffer that owns the mapping (READONLY flag). An empty file
 // gives an empty buffer.
 int zcxi_ipc_map_path(const char* path, zcx_buffer_t** out, zcx_error_t* err);
+// Maps `path` copy-on-write (MAP_PRIVATE, PROT_READ | PROT_WRITE) into a buffer that owns the
+// mapping and is not flagged READONLY: writes stay private to the process.
+int zcxi_ipc_map_path_private(const char* path, zcx_buffer_t** out, zcx_error_t* err);
 // Reads up to `n` bytes, retrying short reads; *got < n only at end of input.
 int zcxi_ipc_read_fd(int fd, void* buf, size_t n, size_t* got, zcx_error_t* err);
 // Reads everything left in `fd` into a buffer from `mr`.
@@ -35,6 +38,14 @@ int zcxi_ipc_write_fd(int fd, const void* buf, size_t n, zcx_error_t* err);
 // Writes every byte of the `n` entries of `iov` (which it may change), IOV_MAX at a time.
 struct iovec;
 int zcxi_ipc_writev_fd(int fd, struct iovec* iov, size_t n, zcx_error_t* err);
+// Whether reserving the blocks of each message before writing it pays for `fd`: a regular
+// file on ext4 or XFS, where writes into the page cache then skip the block reservation of
+// delayed allocation page by page (on tmpfs it would zero pages about to be overwritten).
+// *offset receives the descriptor's current position.
+bool zcxi_ipc_prealloc_probe(int fd, int64_t* offset);
+// Reserves [offset, offset + len) of `fd` without changing its size (a hint: false when the
+// file system cannot, and nothing else happens).
+bool zcxi_ipc_preallocate(int fd, int64_t offset, int64_t len);
 // Creates or truncates `path` for writing.
 int zcxi_ipc_create_file(const char* path, int* fd, zcx_error_t* err);
 int zcxi_ipc_close_fd(int fd, zcx_error_t* err);

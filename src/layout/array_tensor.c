@@ -216,8 +216,10 @@ static void layout(const walk_t* w, int64_t* shape, int64_t* strides) {
   }
 }
 
-// Copies bit-packed booleans into a new bool tensor.
-static int copy_bools(const walk_t* w, zcx_mr_t* mr, zcx_tensor_t** out, zcx_error_t* err) {
+// Copies bit-packed booleans into a new bool tensor; `flags` adds ZCX_TENSOR_READONLY when
+// the caller asked for it.
+static int copy_bools(const walk_t* w, uint32_t flags, zcx_mr_t* mr, zcx_tensor_t** out,
+                      zcx_error_t* err) {
   zcx_array_t* leaf = w->leaf;
   zcx_buffer_t* values = leaf->num_buffers >= 2 ? leaf->buffers[1] : NULL;
   if (values != NULL && w->count > 0 && !zcx_device_is_host_accessible(zcx_buffer_device(values))) {
@@ -229,7 +231,7 @@ static int copy_bools(const walk_t* w, zcx_mr_t* mr, zcx_tensor_t** out, zcx_err
   }
   zcx_tensor_t* dense;
   ZCX_RETURN_IF_ERROR(zcx_tensor_create_contiguous(mr, w->dtype, w->ndim, w->shape,
-                                                   ZCX_TENSOR_COPIED, &dense, err));
+                                                   ZCX_TENSOR_COPIED | flags, &dense, err));
   uint8_t* dst = zcx_tensor_data(dense);
   if (w->count > 0) {
     const uint8_t* bits = zcx_buffer_data(values);
@@ -245,7 +247,7 @@ static int copy_bools(const walk_t* w, zcx_mr_t* mr, zcx_tensor_t** out, zcx_err
   int64_t strides[ZCX_TENSOR_MAX_NDIM];
   layout(w, shape, strides);
   int rc = zcx_tensor_create(zcx_tensor_buffer(dense), dst, w->dtype, w->ndim, shape, strides,
-                             ZCX_TENSOR_COPIED, out, err);
+                             ZCX_TENSOR_COPIED | flags, out, err);
   zcx_tensor_release(dense);
   return rc;
 }
@@ -259,10 +261,15 @@ int zcx_array_to_tensor(zcx_array_t* array, uint32_t options, zcx_mr_t* mr, zcx_
   if (array == NULL) {
     return zcx_error_fail(err, EINVAL, "array_to_tensor: array is NULL");
   }
-  if ((options & ~(uint32_t)ZCX_TENSOR_ALLOW_COPY) != 0) {
+  const uint32_t known = (uint32_t)(ZCX_TENSOR_ALLOW_COPY | ZCX_TENSOR_MARK_READONLY);
+  if ((options & ~known) != 0) {
     return zcx_error_fail(err, EINVAL, "array_to_tensor: unknown options 0x%x",
-                          (unsigned)(options & ~(uint32_t)ZCX_TENSOR_ALLOW_COPY));
+                          (unsigned)(options & ~known));
   }
+  // Read-only only by request here; zcx_tensor_create adds the flag by itself when the
+  // buffer is physically read-only (ZCX_BUFFER_READONLY). Arrow's immutability is a
+  // contract, not a protection: writable memory gives a writable tensor.
+  uint32_t flags = (options & ZCX_TENSOR_MARK_READONLY) != 0 ? (uint32_t)ZCX_TENSOR_READONLY : 0;
   walk_t w;
   ZCX_RETURN_IF_ERROR(walk(array, &w, err));
   if (w.dtype.code == ZCX_DTYPE_BOOL) {
@@ -273,7 +280,7 @@ int zcx_array_to_tensor(zcx_array_t* array, uint32_t options, zcx_mr_t* mr, zcx_
                             "ZCX_TENSOR_ALLOW_COPY)",
                             (long long)w.count);
     }
-    return copy_bools(&w, mr, out, err);
+    return copy_bools(&w, flags, mr, out, err);
   }
   int64_t shape[ZCX_TENSOR_MAX_NDIM];
   int64_t strides[ZCX_TENSOR_MAX_NDIM];
@@ -286,10 +293,9 @@ int zcx_array_to_tensor(zcx_array_t* array, uint32_t options, zcx_mr_t* mr, zcx_
     }
     // Nothing to view: an empty tensor over an empty buffer.
     zcx_buffer_t* empty;
-    ZCX_RETURN_IF_ERROR(
-        zcx_buffer_wrap(NULL, 0, zcx_device_cpu(), ZCX_BUFFER_READONLY, NULL, NULL, &empty, err));
+    ZCX_RETURN_IF_ERROR(zcx_buffer_wrap(NULL, 0, zcx_device_cpu(), 0, NULL, NULL, &empty, err));
     int rc = zcx_tensor_create(empty, zcx_buffer_data(empty), w.dtype, w.ndim, shape, strides,
-                               ZCX_TENSOR_READONLY, out, err);
+                               flags, out, err);
     zcx_buffer_release(empty);
     return rc;
   }
@@ -302,8 +308,7 @@ int zcx_array_to_tensor(zcx_array_t* array, uint32_t options, zcx_mr_t* mr, zcx_
                           (long long)w.first, (long long)zcx_buffer_size(values));
   }
   const uint8_t* data = (const uint8_t*)zcx_buffer_data(values) + byte_offset;
-  int rc = zcx_tensor_create(values, data, w.dtype, w.ndim, shape, strides, ZCX_TENSOR_READONLY,
-                             out, err);
+  int rc = zcx_tensor_create(values, data, w.dtype, w.ndim, shape, strides, flags, out, err);
   if (rc != 0) {
     zcx_error_prefix(err, "array_to_tensor: ");
   }

@@ -219,15 +219,21 @@ int zcx_layout_columns_tensor(const zcx_batch_t* batch, const int32_t* columns, 
     step = n * w;
   }
   int64_t span = (int64_t)(k - 1) * step + n * w;
+  // Read-only only when a column's memory is (a read-only mapping, a sealed segment): the
+  // columns are immutable by contract, as every tensor of an Arrow array (see tensor.h).
+  uint32_t view_flags = 0;
+  for (int32_t j = 0; j < held->count; j++) {
+    view_flags |= zcx_buffer_flags(held->buffers[j]) & (uint32_t)ZCX_BUFFER_READONLY;
+  }
   zcx_buffer_t* view = NULL;
-  rc = zcx_buffer_wrap(first, span, device, ZCX_BUFFER_READONLY, release_held, held, &view, err);
+  rc = zcx_buffer_wrap(first, span, device, view_flags, release_held, held, &view, err);
   if (rc != 0) {
     release_held(held, NULL, 0);
     return rc;
   }
   int64_t shape[2] = {n, k};
   int64_t strides[2] = {1, step / w > 0 ? step / w : 1};
-  rc = zcx_tensor_create(view, first, dtype, 2, shape, strides, ZCX_TENSOR_READONLY, out, err);
+  rc = zcx_tensor_create(view, first, dtype, 2, shape, strides, 0, out, err);
   zcx_buffer_release(view);
   return rc;
 }

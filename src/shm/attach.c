@@ -2,8 +2,8 @@
 // SPDX-FileCopyrightText: 2026 The zcx authors
 //
 // Attaching to a published segment: the seals (or the explicit trust in an unsealed file
-// that only this user can reach) are checked, the file is mapped read-only and opened with
-// the IPC file reader, whose arrays point into the mapping.
+// that only this user can reach) are checked, the file is mapped read-only (or copy-on-write)
+// and opened with the IPC file reader, whose arrays point into the mapping.
 #include <string.h>
 
 #include "shm/internal.h"
@@ -74,10 +74,17 @@ int zcx_shm_attach_fd(int fd, const zcx_shm_attach_options_t* options,
                           "file", fd);
   }
   void* addr = NULL;
-  ZCX_RETURN_IF_ERROR(zcxi_shm_map(fd, st.size, false, &addr, err));
+  // Copy-on-write: private writable pages, so the buffers are not flagged read-only (writes
+  // never reach the segment); otherwise a shared read-only mapping.
+  if (opts.copy_on_write) {
+    ZCX_RETURN_IF_ERROR(zcxi_shm_map_private(fd, st.size, &addr, err));
+  } else {
+    ZCX_RETURN_IF_ERROR(zcxi_shm_map(fd, st.size, false, &addr, err));
+  }
   zcx_buffer_t* data = NULL;
-  int rc = zcx_buffer_wrap(addr, st.size, zcx_device_cpu(), ZCX_BUFFER_READONLY, unmap_release,
-                           NULL, &data, err);
+  int rc = zcx_buffer_wrap(addr, st.size, zcx_device_cpu(),
+                           opts.copy_on_write ? 0 : ZCX_BUFFER_READONLY, unmap_release, NULL,
+                           &data, err);
   if (rc != 0) {
     zcxi_shm_unmap(addr, st.size);
     return rc;

@@ -24,6 +24,9 @@ void zcxi_shm_close(int fd);
 int zcxi_shm_resize(int fd, int64_t size, zcx_error_t* err);
 // A shared mapping of the first `size` bytes of `fd`.
 int zcxi_shm_map(int fd, int64_t size, bool writable, void** out, zcx_error_t* err);
+// A private writable (copy-on-write) mapping of the first `size` bytes of `fd`, which may be
+// open read-only: writes stay in this process.
+int zcxi_shm_map_private(int fd, int64_t size, void** out, zcx_error_t* err);
 // Replaces the mapping at `addr` by a private read-only one of the same bytes.
 int zcxi_shm_remap_readonly(int fd, void* addr, int64_t size, zcx_error_t* err);
 void zcxi_shm_unmap(void* addr, int64_t size);

@@ -107,6 +107,22 @@ int zcxi_shm_map(int fd, int64_t size, bool writable, void** out, zcx_error_t* e
   return 0;
 }
 
+// A private writable mapping is not a writable shared mapping either: a sealed memfd allows
+// it (F_SEAL_WRITE refuses only shared writable ones) and a read-only descriptor suffices.
+// Written pages become this process's own copies; the file never changes.
+int zcxi_shm_map_private(int fd, int64_t size, void** out, zcx_error_t* err) {
+  void* p = mmap(NULL, (size_t)size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+  if (p == MAP_FAILED) {
+    int e = errno;
+    *out = NULL;
+    char what[96];
+    snprintf(what, sizeof(what), "mmap fd %d copy-on-write (%lld bytes)", fd, (long long)size);
+    return fail_errno(err, what, e);
+  }
+  *out = p;
+  return 0;
+}
+
 // A private read-only mapping is not a writable shared mapping, so the kernel lets the file
 // be sealed against writes while it exists; without writes it shows the file as it is.
 int zcxi_shm_remap_readonly(int fd, void* addr, int64_t size, zcx_error_t* err) {

@@ -719,7 +719,8 @@ static void test_import_empty_with_null_data(void** state) {
 
 static void test_arrow_column_to_dlpack(void** state) {
   (void)state;
-  // An Arrow column exported as DLPack: zero-copy, read-only, alive after the array goes.
+  // An Arrow column exported as DLPack: zero-copy, alive after the array goes; writable
+  // memory gives a writable tensor (immutable by contract), read-only only when asked.
   int64_t v[6] = {5, 6, 7, 8, 9, 10};
   zcx_buffer_t* values = NULL;
   assert_int_equal(zcx_buffer_copy_from(NULL, v, sizeof(v), &values, NULL), 0);
@@ -731,16 +732,23 @@ static void test_arrow_column_to_dlpack(void** state) {
   zcx_array_t* slice = NULL;
   assert_int_equal(zcx_array_slice(array, 2, 3, &slice, NULL), 0);
   zcx_tensor_t* t = NULL;
+  assert_int_equal(zcx_array_to_tensor(slice, ZCX_TENSOR_MARK_READONLY, NULL, &t, NULL), 0);
+  DLManagedTensorVersioned* ro = NULL;
+  assert_int_equal(zcx_dlpack_export(t, &ro, NULL), 0);
+  zcx_tensor_release(t);
   assert_int_equal(zcx_array_to_tensor(slice, 0, NULL, &t, NULL), 0);
   DLManagedTensorVersioned* m = NULL;
   assert_int_equal(zcx_dlpack_export(t, &m, NULL), 0);
   zcx_tensor_release(t);
+  assert_int_equal(ro->flags, DLPACK_FLAG_BITMASK_READ_ONLY);
+  assert_ptr_equal(ro->dl_tensor.data, m->dl_tensor.data);
+  ro->deleter(ro);
   zcx_array_release(slice);
   zcx_array_release(array);
   zcx_type_release(type);
   assert_int_equal(zcx_buffer_refcount(values), 2);
   zcx_buffer_release(values);
-  assert_int_equal(m->flags, DLPACK_FLAG_BITMASK_READ_ONLY);
+  assert_int_equal(m->flags, 0);
   assert_int_equal(m->dl_tensor.shape[0], 3);
   assert_int_equal(m->dl_tensor.dtype.code, kDLInt);
   assert_int_equal(m->dl_tensor.dtype.bits, 64);

@@ -2,7 +2,8 @@
 // SPDX-FileCopyrightText: 2026 The zcx authors
 //
 // Tests of src/layout/array_tensor.c: primitive arrays, slices, fixed-size lists and the
-// arrow.fixed_shape_tensor extension type as tensors; nulls, booleans and other refusals.
+// arrow.fixed_shape_tensor extension type as tensors; nulls, booleans and other refusals; the
+// read-only rule (only physically read-only memory, or on request).
 
 // cmocka needs the standard headers first.
 // clang-format off
@@ -16,6 +17,7 @@
 #include <cmocka.h>
 // clang-format on
 
+#include "zcx/layout.h"
 #include "zcx/tensor.h"
 
 // ---------------------------------------------------------------------------------------------
@@ -153,7 +155,8 @@ static void test_primitive_types_are_shared(void** state) {
     assert_int_equal(zcx_tensor_strides(t)[0], 1);
     assert_ptr_equal(zcx_tensor_data(t), values_of(a));
     assert_ptr_equal(zcx_tensor_buffer(t), a->buffers[1]);
-    assert_true(zcx_tensor_is_readonly(t));
+    // Writable memory gives a writable tensor: immutability is a contract, not a protection.
+    assert_false(zcx_tensor_is_readonly(t));
     assert_false(zcx_tensor_is_copied(t));
     assert_true(zcx_tensor_is_contiguous(t));
     // The tensor keeps the values alive after the array is gone.
@@ -252,6 +255,7 @@ static void test_other_types_and_bad_arguments(void** state) {
   zcx_array_release(a);
   a = prim(ZCX_TYPE_INT32, v, sizeof(v), 4, NULL);
   expect_refused(a, 1u << 5, EINVAL, "unknown options 0x20");
+  expect_refused(a, ZCX_TENSOR_MARK_READONLY | (1u << 2), EINVAL, "unknown options 0x4");
   zcx_tensor_t* t = NULL;
   zcx_error_t err;
   assert_int_equal(zcx_array_to_tensor(a, 0, NULL, NULL, &err), EINVAL);
@@ -291,7 +295,7 @@ static void test_fixed_size_list_is_2d(void** state) {
   assert_int_equal(zcx_tensor_strides(t)[0], 3);
   assert_int_equal(zcx_tensor_strides(t)[1], 1);
   assert_ptr_equal(zcx_tensor_data(t), base);
-  assert_true(zcx_tensor_is_readonly(t));
+  assert_false(zcx_tensor_is_readonly(t));
   zcx_tensor_release(t);
   // A slice of lists starts at list 2.
   zcx_array_t* s = slice_of(a, 2, 2);
@@ -424,7 +428,7 @@ static void test_fixed_shape_tensor(void** state) {
   assert_int_equal(zcx_tensor_strides(t)[1], 3);
   assert_int_equal(zcx_tensor_strides(t)[2], 1);
   assert_true(zcx_tensor_is_contiguous(t));
-  assert_true(zcx_tensor_is_readonly(t));
+  assert_false(zcx_tensor_is_readonly(t));
   zcx_tensor_release(t);
   zcx_array_t* s = slice_of(a, 1, 3);
   t = to_tensor(s, 0);
@@ -531,6 +535,149 @@ static void test_fixed_shape_tensor_refusals(void** state) {
   zcx_array_release(a);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Read-only: only physically read-only memory, or on request
+
+// A primitive array of `n` int32 over `values` wrapped (not copied) with buffer `flags`.
+static zcx_array_t* wrapped_int32(int32_t* values, int64_t n, uint32_t flags) {
+  zcx_buffer_t* b = NULL;
+  assert_int_equal(zcx_buffer_wrap(values, n * 4, zcx_device_cpu(), flags, NULL, NULL, &b, NULL),
+                   0);
+  zcx_type_t* t = type_of(ZCX_TYPE_INT32);
+  zcx_buffer_t* bufs[2] = {NULL, b};
+  zcx_array_t* a = NULL;
+  assert_int_equal(zcx_array_create(t, n, 0, 0, bufs, 2, NULL, 0, NULL, &a, NULL), 0);
+  zcx_type_release(t);
+  zcx_buffer_release(b);
+  return a;
+}
+
+static void test_read_only_only_when_the_memory_is_or_when_asked(void** state) {
+  (void)state;
+  int32_t v[6] = {1, 2, 3, 4, 5, 6};
+  // Writable memory: a writable tensor over the same bytes, which a write changes.
+  zcx_array_t* a = wrapped_int32(v, 6, 0);
+  zcx_tensor_t* t = to_tensor(a, 0);
+  assert_false(zcx_tensor_is_readonly(t));
+  assert_int_equal(zcx_tensor_flags(t), 0);
+  assert_ptr_equal(zcx_tensor_data(t), v);
+  ((int32_t*)zcx_tensor_data(t))[2] = 30;
+  assert_int_equal(v[2], 30);
+  zcx_tensor_release(t);
+  // The caller may ask for the flag over writable memory; the data is still shared.
+  t = to_tensor(a, ZCX_TENSOR_MARK_READONLY);
+  assert_true(zcx_tensor_is_readonly(t));
+  assert_int_equal(zcx_tensor_flags(t), ZCX_TENSOR_READONLY);
+  assert_ptr_equal(zcx_tensor_data(t), v);
+  zcx_tensor_release(t);
+  // A slice of a read-only-marked request keeps the flag and the offset.
+  zcx_array_t* s = slice_of(a, 1, 3);
+  t = to_tensor(s, ZCX_TENSOR_MARK_READONLY);
+  assert_true(zcx_tensor_is_readonly(t));
+  assert_ptr_equal(zcx_tensor_data(t), v + 1);
+  zcx_tensor_release(t);
+  zcx_array_release(s);
+  zcx_array_release(a);
+  // Physically read-only memory (a read-only mapping, a sealed segment) always gives a
+  // read-only tensor, asked or not.
+  a = wrapped_int32(v, 6, ZCX_BUFFER_READONLY);
+  t = to_tensor(a, 0);
+  assert_true(zcx_tensor_is_readonly(t));
+  assert_ptr_equal(zcx_tensor_data(t), v);
+  zcx_tensor_release(t);
+  t = to_tensor(a, ZCX_TENSOR_MARK_READONLY | ZCX_TENSOR_ALLOW_COPY);
+  assert_true(zcx_tensor_is_readonly(t));
+  assert_false(zcx_tensor_is_copied(t));  // nothing needed a copy
+  zcx_tensor_release(t);
+  zcx_array_release(a);
+  // Fixed-size lists follow the values buffer.
+  zcx_array_t* values = wrapped_int32(v, 6, ZCX_BUFFER_READONLY);
+  a = list_array(fsl_of(type_of(ZCX_TYPE_INT32), 2), 3, values, NULL);
+  t = to_tensor(a, 0);
+  assert_true(zcx_tensor_is_readonly(t));
+  assert_int_equal(zcx_tensor_ndim(t), 2);
+  zcx_tensor_release(t);
+  zcx_array_release(a);
+  // Empty arrays without a values buffer are writable unless asked (nothing to write).
+  zcx_type_t* i32 = type_of(ZCX_TYPE_INT32);
+  zcx_buffer_t* none[2] = {NULL, NULL};
+  assert_int_equal(zcx_array_create(i32, 0, 0, 0, none, 2, NULL, 0, NULL, &a, NULL), 0);
+  zcx_type_release(i32);
+  t = to_tensor(a, 0);
+  assert_int_equal(zcx_tensor_numel(t), 0);
+  assert_false(zcx_tensor_is_readonly(t));
+  zcx_tensor_release(t);
+  t = to_tensor(a, ZCX_TENSOR_MARK_READONLY);
+  assert_true(zcx_tensor_is_readonly(t));
+  zcx_tensor_release(t);
+  zcx_array_release(a);
+}
+
+static void test_copied_booleans_honour_the_read_only_request(void** state) {
+  (void)state;
+  uint8_t bits[1] = {0x05};  // 1, 0, 1
+  zcx_array_t* a = prim(ZCX_TYPE_BOOL, bits, 1, 3, NULL);
+  zcx_tensor_t* t = to_tensor(a, ZCX_TENSOR_ALLOW_COPY | ZCX_TENSOR_MARK_READONLY);
+  assert_true(zcx_tensor_is_copied(t));
+  assert_true(zcx_tensor_is_readonly(t));
+  const uint8_t expect[3] = {1, 0, 1};
+  assert_memory_equal(zcx_tensor_data(t), expect, 3);
+  zcx_tensor_release(t);
+  // The read-only request alone does not allow the copy.
+  expect_refused(a, ZCX_TENSOR_MARK_READONLY, ENOTSUP, "bit-packed");
+  zcx_array_release(a);
+}
+
+// Two int32 columns of `n` rows back to back in one wrapped block of `flags`, as a batch.
+static zcx_batch_t* two_column_block(int32_t* block, int64_t n, uint32_t flags) {
+  zcx_buffer_t* whole = NULL;
+  assert_int_equal(
+      zcx_buffer_wrap(block, 2 * n * 4, zcx_device_cpu(), flags, NULL, NULL, &whole, NULL), 0);
+  zcx_array_t* cols[2];
+  zcx_field_t* fields[2];
+  for (int k = 0; k < 2; k++) {
+    zcx_buffer_t* part = NULL;
+    assert_int_equal(zcx_buffer_slice(whole, k * n * 4, n * 4, &part, NULL), 0);
+    zcx_type_t* t = type_of(ZCX_TYPE_INT32);
+    zcx_buffer_t* bufs[2] = {NULL, part};
+    assert_int_equal(zcx_array_create(t, n, 0, 0, bufs, 2, NULL, 0, NULL, &cols[k], NULL), 0);
+    assert_int_equal(zcx_field_create(k == 0 ? "a" : "b", t, false, NULL, &fields[k], NULL), 0);
+    zcx_type_release(t);
+    zcx_buffer_release(part);
+  }
+  zcx_buffer_release(whole);
+  zcx_schema_t* schema = NULL;
+  assert_int_equal(zcx_schema_create(fields, 2, NULL, &schema, NULL), 0);
+  zcx_batch_t* b = NULL;
+  assert_int_equal(zcx_batch_create(schema, cols, 2, n, &b, NULL), 0);
+  for (int k = 0; k < 2; k++) {
+    zcx_field_release(fields[k]);
+    zcx_array_release(cols[k]);
+  }
+  zcx_schema_release(schema);
+  return b;
+}
+
+static void test_column_block_tensor_follows_the_memory(void** state) {
+  (void)state;
+  int32_t block[8] = {1, 2, 3, 4, 10, 20, 30, 40};
+  const uint32_t cases[2] = {0, ZCX_BUFFER_READONLY};
+  for (int c = 0; c < 2; c++) {
+    zcx_batch_t* b = two_column_block(block, 4, cases[c]);
+    zcx_tensor_t* t = NULL;
+    zcx_error_t err;
+    int rc = zcx_layout_columns_tensor(b, NULL, 2, &t, &err);
+    if (rc != 0) {
+      fail_msg("%s", err.message);
+    }
+    assert_ptr_equal(zcx_tensor_data(t), block);
+    assert_int_equal(zcx_tensor_shape(t)[1], 2);
+    assert_int_equal(zcx_tensor_is_readonly(t), cases[c] != 0);
+    zcx_tensor_release(t);
+    zcx_batch_release(b);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_primitive_types_are_shared),
@@ -545,6 +692,9 @@ int main(void) {
       cmocka_unit_test(test_fixed_shape_tensor),
       cmocka_unit_test(test_fixed_shape_tensor_permutation),
       cmocka_unit_test(test_fixed_shape_tensor_refusals),
+      cmocka_unit_test(test_read_only_only_when_the_memory_is_or_when_asked),
+      cmocka_unit_test(test_copied_booleans_honour_the_read_only_request),
+      cmocka_unit_test(test_column_block_tensor_follows_the_memory),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

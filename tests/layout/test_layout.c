@@ -613,7 +613,7 @@ static void test_contiguous_block_and_columns_tensor(void** state) {
   assert_int_equal(zcx_tensor_shape(t)[1], 3);
   assert_int_equal(zcx_tensor_strides(t)[0], 1);
   assert_int_equal(zcx_tensor_strides(t)[1], step / 4);
-  assert_true(zcx_tensor_is_readonly(t));
+  assert_false(zcx_tensor_is_readonly(t));  // writable columns: immutable by contract only
   assert_true(zcx_dtype_equal(zcx_tensor_dtype(t), zcx_dtype_make(ZCX_DTYPE_FLOAT, 32)));
   // The tensor outlives the batch.
   zcx_batch_release(batch);

@@ -576,16 +576,18 @@ def test_array_dlpack_shares_primitive_data():
     assert a.__dlpack_device__() == (1, 0)
     t1 = zcx.from_dlpack(a)
     t2 = a.to_tensor()
-    assert t1.address == t2.address and t1.readonly and t1.shape == (3,)
+    # Writable memory gives writable tensors: the array is immutable by contract only.
+    assert t1.address == t2.address and not t1.readonly and t1.shape == (3,)
     assert np.asarray(t2).tolist() == [1.0, 2.0, 3.0]
     # Slices share too, from their offset.
     assert a[1:].to_tensor().address == t2.address + 4
     fsl = zcx.array([[1, 2], [3, 4], [5, 6]], "fixed_size_list<int64>[2]")
     t = fsl.to_tensor()
     assert t.shape == (3, 2) and np.asarray(t).tolist() == [[1, 2], [3, 4], [5, 6]]
-    # Legacy consumers cannot be told read-only: refused with advice.
-    with pytest.raises(BufferError, match="read-only"):
-        a.__dlpack__()
+    # So legacy consumers (NumPy 1.x, PyTorch 1.x) share it too.
+    n = np.from_dlpack(a)
+    assert n.ctypes.data == t2.address and n.tolist() == [1.0, 2.0, 3.0]
+    del n
     w = weakref.ref(a)
     keep = zcx.from_dlpack(a)
     del a

@@ -307,9 +307,12 @@ def test_mapped_columns_go_to_numpy_and_torch_without_a_copy(tmp_path):
             tt = torch.from_numpy(a)
         assert tt.data_ptr() == addr and tt.numel() == 1000
         # The legacy DLPack capsule (NumPy 1.x, PyTorch 1.x) cannot carry the read-only flag,
-        # so zcx refuses rather than hand out writable views of a read-only mapping.
-        with pytest.raises(BufferError, match="read-only"):
+        # so zcx refuses rather than hand out writable views of a read-only mapping, and names
+        # the zero-copy fix.
+        with pytest.raises(BufferError, match="read-only.*copy_on_write=True"):
             col.__dlpack__()
+        with pytest.raises(BufferError, match="copy_on_write=True"):
+            np.from_dlpack(col)
     assert b["x"].to_pylist()[:3] == [3, 10, 17]
 
 # ---------------------------------------------------------------------------------------------

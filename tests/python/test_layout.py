@@ -102,7 +102,7 @@ def test_contiguous_columns_form_one_tensor(pool):
     a = random_records(dtype, 1001, 3)
     batch = zcx.aos_to_soa(a, contiguous=True, pool=pool)
     t = batch.to_tensor()
-    assert t.shape == (1001, 3) and t.readonly and t.dtype == "float32"
+    assert t.shape == (1001, 3) and not t.readonly and t.dtype == "float32"
     m = np.asarray(t)
     assert np.array_equal(m, np.stack([a["x"], a["y"], a["z"]], axis=1))
     # Zero copy: the tensor starts at the first column; the others follow at one stride.
@@ -110,8 +110,10 @@ def test_contiguous_columns_form_one_tensor(pool):
     assert batch.column("y").to_tensor().address == t.address + t.byte_strides[1]
     imported = zcx.from_dlpack(batch)
     assert imported.address == t.address and imported.shape == (1001, 3)
-    with pytest.raises(BufferError, match="read-only"):
-        batch.__dlpack__()  # a legacy capsule cannot say read-only
+    # Writable columns: legacy DLPack (NumPy 1.x) shares the block as well.
+    legacy = np.from_dlpack(batch)
+    assert legacy.ctypes.data == t.address and np.array_equal(legacy, m)
+    del legacy
     # Without contiguous=True the columns are separate blocks (or say why not).
     mixed = zcx.aos_to_soa(random_records(DTYPES["xyz"], 10, 4), contiguous=True)
     with pytest.raises(BufferError, match="not one tensor"):
