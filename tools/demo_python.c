@@ -201,8 +201,9 @@ int zcxt_demo_python(zcxt_demo_ctx_t* ctx, zcxt_demo_result_t* result, char* sum
                      size_t summary_size, zcx_error_t* err) {
   FILE* out = ctx->out;
   fprintf(out,
-          "A Python process opens the IPC file%s with zcx (zero-copy, copy-on-write) and hands every\n"
-          "column to NumPy and PyTorch through DLPack; it checks in its own address space\n"
+          "A Python process opens the IPC file%s with zcx (zero-copy,\n"
+          "copy-on-write) and hands every column to NumPy and PyTorch through DLPack; it\n"
+          "checks in its own address space\n"
           "that zcx, NumPy and PyTorch hold the same pointer, at the offset the producer\n"
           "used, in its mapping of that file (/proc/self/maps).\n",
           ctx->shm != NULL ? " and the shared-memory segment" : "");

@@ -188,35 +188,20 @@ static int builder_new(zcx_type_t* type, zcx_mr_t* mr, int depth, zcx_builder_t*
   b->max_index = -1;
   const zcx_type_t* st = b->st;
   int rc = 0;
-  switch (st->id) {
-    case ZCX_TYPE_LIST:
-    case ZCX_TYPE_LARGE_LIST:
-    case ZCX_TYPE_LIST_VIEW:
-    case ZCX_TYPE_LARGE_LIST_VIEW:
-    case ZCX_TYPE_FIXED_SIZE_LIST:
-    case ZCX_TYPE_MAP:
-    case ZCX_TYPE_STRUCT:
-    case ZCX_TYPE_SPARSE_UNION:
-    case ZCX_TYPE_DENSE_UNION:
-    case ZCX_TYPE_RUN_END_ENCODED:
-      if (st->num_children > 0) {
-        b->children = calloc((size_t)st->num_children, sizeof(zcx_builder_t*));
-        b->union_counts = calloc((size_t)st->num_children, sizeof(int64_t));
-        if (b->children == NULL || b->union_counts == NULL) {
-          rc = zcx_error_fail(err, ENOMEM, "builder_create: out of memory");
-          break;
-        }
-        b->num_children = st->num_children;
-      }
-      for (int32_t i = 0; rc == 0 && i < b->num_children; i++) {
-        rc = builder_new(st->children[i]->type, mr, depth + 1, &b->children[i], err);
-      }
-      break;
-    case ZCX_TYPE_DICTIONARY:
-      rc = builder_new(st->value_type, mr, depth + 1, &b->dict, err);
-      break;
-    default:
-      break;
+  int32_t num_children = zcxi_type_num_children(st);
+  if (num_children > 0) {
+    b->children = calloc((size_t)num_children, sizeof(zcx_builder_t*));
+    b->union_counts = calloc((size_t)num_children, sizeof(int64_t));
+    if (b->children == NULL || b->union_counts == NULL) {
+      rc = zcx_error_fail(err, ENOMEM, "builder_create: out of memory");
+    } else {
+      b->num_children = num_children;
+    }
+    for (int32_t i = 0; rc == 0 && i < b->num_children; i++) {
+      rc = builder_new(st->children[i]->type, mr, depth + 1, &b->children[i], err);
+    }
+  } else if (st->id == ZCX_TYPE_DICTIONARY) {
+    rc = builder_new(st->value_type, mr, depth + 1, &b->dict, err);
   }
   if (rc != 0) {
     zcx_builder_destroy(b);

@@ -23,6 +23,24 @@ static inline const zcx_type_t* zcxi_storage_type(const zcx_type_t* t) {
   return t;
 }
 
+// Number of child arrays of a storage type: its children for the nested types (lists, maps,
+// structs, unions, run-end encoded), else 0 (a dictionary's values are not a child).
+static inline int32_t zcxi_type_num_children(const zcx_type_t* st) {
+  switch (st->id) {
+    case ZCX_TYPE_LIST:
+    case ZCX_TYPE_LARGE_LIST:
+    case ZCX_TYPE_LIST_VIEW:
+    case ZCX_TYPE_LARGE_LIST_VIEW:
+    case ZCX_TYPE_FIXED_SIZE_LIST:
+    case ZCX_TYPE_MAP:
+    case ZCX_TYPE_STRUCT:
+    case ZCX_TYPE_SPARSE_UNION:
+    case ZCX_TYPE_DENSE_UNION:
+    case ZCX_TYPE_RUN_END_ENCODED: return st->num_children;
+    default: return 0;
+  }
+}
+
 // Buffer i's data, or NULL when the array has no such buffer or it is absent.
 static inline const uint8_t* zcxi_array_buf(const zcx_array_t* a, int32_t i) {
   if (i >= a->num_buffers || a->buffers[i] == NULL) {
@@ -165,6 +183,21 @@ int zcxi_array_validate_at(const zcx_array_t* a, zcx_validate_level_t level, con
 // against the bitmap, null map keys): what printing and comparing run first, so that they
 // never read out of bounds, even on an array that was only cheaply validated.
 int zcxi_array_validate_memory(const zcx_array_t* a, zcx_error_t* err);
+
+// ---------------------------------------------------------------------------------------------
+// utf8.c
+
+// What a run of bytes is: not UTF-8, only ASCII, or UTF-8 with at least one multi-byte
+// character.
+typedef enum zcxi_utf8_class {
+  ZCXI_UTF8_INVALID = 0,
+  ZCXI_UTF8_ASCII = 1,
+  ZCXI_UTF8_VALID = 2,
+} zcxi_utf8_class_t;
+
+// Classifies `len` bytes at `s` (well-formed UTF-8 as Unicode defines it: no overlong forms,
+// surrogates, code points above U+10FFFF or truncated sequences).
+zcxi_utf8_class_t zcxi_utf8_check(const uint8_t* s, int64_t len);
 
 // Whether `len` bytes are valid UTF-8.
 bool zcxi_utf8_valid(const uint8_t* s, int64_t len);

@@ -83,69 +83,6 @@ static void path_pop(vctx_t* c, size_t saved) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// UTF-8
-
-bool zcxi_utf8_valid(const uint8_t* s, int64_t len) {
-  int64_t i = 0;
-  while (i < len) {
-    // Eight ASCII bytes at a time.
-    while (i + 8 <= len) {
-      uint64_t w;
-      memcpy(&w, s + i, 8);
-      if (w & UINT64_C(0x8080808080808080)) {
-        break;
-      }
-      i += 8;
-    }
-    if (i >= len) {
-      break;
-    }
-    uint8_t b = s[i];
-    if (b < 0x80) {
-      i++;
-      continue;
-    }
-    int need;
-    uint8_t lo = 0x80;
-    uint8_t hi = 0xbf;
-    if (b >= 0xc2 && b <= 0xdf) {
-      need = 1;
-    } else if (b == 0xe0) {
-      need = 2;
-      lo = 0xa0;
-    } else if ((b >= 0xe1 && b <= 0xec) || b == 0xee || b == 0xef) {
-      need = 2;
-    } else if (b == 0xed) {
-      need = 2;
-      hi = 0x9f;
-    } else if (b == 0xf0) {
-      need = 3;
-      lo = 0x90;
-    } else if (b >= 0xf1 && b <= 0xf3) {
-      need = 3;
-    } else if (b == 0xf4) {
-      need = 3;
-      hi = 0x8f;
-    } else {
-      return false;
-    }
-    if (len - i <= need) {
-      return false;
-    }
-    if (s[i + 1] < lo || s[i + 1] > hi) {
-      return false;
-    }
-    for (int k = 2; k <= need; k++) {
-      if ((s[i + k] & 0xc0) != 0x80) {
-        return false;
-      }
-    }
-    i += need + 1;
-  }
-  return true;
-}
-
-// ---------------------------------------------------------------------------------------------
 // Buffer size checks
 
 static const char* buffer_role(zcx_type_id_t id, int32_t i) {
@@ -345,6 +282,15 @@ static int64_t first_decrease(const uint8_t* o, int64_t w, int64_t n) {
   return -1;
 }
 
+static int decrease_fail(vctx_t* c, const zcx_array_t* a, int64_t w, int64_t bad) {
+  const uint8_t* o = zcxi_array_buf(a, 1);
+  int64_t i = a->offset + bad;
+  return vfail(c, "buffer 1 (offsets): offset %lld at index %lld < previous offset %lld "
+               "(offsets must not decrease)",
+               (long long)read_offset(o, w, i + 1), (long long)(i + 1),
+               (long long)read_offset(o, w, i));
+}
+
 // Every offset of [offset, end] non-decreasing (first >= 0 and last <= limit were checked
 // cheaply already, which with monotonicity bounds all of them).
 static int check_offsets_full(vctx_t* c, const zcx_array_t* a, int64_t w) {
@@ -353,47 +299,76 @@ static int check_offsets_full(vctx_t* c, const zcx_array_t* a, int64_t w) {
   }
   const uint8_t* o = zcxi_array_buf(a, 1);
   int64_t bad = first_decrease(o + a->offset * w, w, a->length);
-  if (bad >= 0) {
-    int64_t i = a->offset + bad;
-    return vfail(c, "buffer 1 (offsets): offset %lld at index %lld < previous offset %lld "
-                 "(offsets must not decrease)",
-                 (long long)read_offset(o, w, i + 1), (long long)(i + 1),
-                 (long long)read_offset(o, w, i));
-  }
-  return 0;
+  return bad >= 0 ? decrease_fail(c, a, w, bad) : 0;
 }
 
-static int check_utf8_offsets(vctx_t* c, const zcx_array_t* a, int64_t w) {
-  if (a->length == 0) {
-    return 0;
-  }
-  const uint8_t* o = zcxi_array_buf(a, 1);
-  const uint8_t* d = zcxi_array_buf(a, 2);
-  int64_t end = a->offset + a->length;
-  int64_t first = read_offset(o, w, a->offset);
-  int64_t last = read_offset(o, w, end);
-  if (last == first) {
-    return 0;
-  }
-  // The whole range is valid UTF-8 and every value starts on a character boundary, so each
-  // value is valid UTF-8 on its own. Only on failure is the culprit looked for.
-  bool ok = zcxi_utf8_valid(d + first, last - first);
-  for (int64_t i = a->offset; ok && i < end; i++) {
-    int64_t s = read_offset(o, w, i);
-    if (s < last && (d[s] & 0xc0) == 0x80) {
-      ok = false;
+// Whether a value of [from, to) of the offsets `o` starts inside a character of `d`: on a
+// continuation byte before `end`, the end of the valid UTF-8 range that holds them.
+static bool starts_inside_char(const uint8_t* o, int64_t w, int64_t from, int64_t to,
+                               const uint8_t* d, int64_t end) {
+  unsigned bad = 0;
+  for (int64_t i = from; i < to; i++) {
+    int64_t s = zcxi_load_offset(o, w, i);
+    if (s < end) {
+      bad |= (d[s] & 0xc0) == 0x80;
     }
   }
-  if (ok) {
-    return 0;
-  }
-  for (int64_t i = a->offset; i < end; i++) {
+  return bad != 0;
+}
+
+// The first string of [from, to) (relative to the array's offset) that is not valid UTF-8.
+static int utf8_fail(vctx_t* c, const zcx_array_t* a, int64_t w, int64_t from, int64_t to) {
+  const uint8_t* o = zcxi_array_buf(a, 1);
+  const uint8_t* d = zcxi_array_buf(a, 2);
+  for (int64_t k = from; k < to; k++) {
+    int64_t i = a->offset + k;
     int64_t s = read_offset(o, w, i);
     int64_t e = read_offset(o, w, i + 1);
     if (!zcxi_utf8_valid(d + s, e - s)) {
       return vfail(c, "buffer 2 (data): string at index %lld (bytes %lld..%lld) is not valid UTF-8",
-                   (long long)(i - a->offset), (long long)s, (long long)e);
+                   (long long)k, (long long)s, (long long)e);
     }
+  }
+  return vfail(c, "buffer 2 (data): strings %lld..%lld are not valid UTF-8", (long long)from,
+               (long long)(to - 1));
+}
+
+// Offsets and UTF-8 of a string array in one pass, STRING_CHUNK values at a time, so that
+// the offsets of a chunk are still in the cache when its data is checked. A chunk's offsets
+// must not decrease; then the bytes they span are checked as one run: all ASCII, nothing
+// more to do; valid UTF-8, and each value starts on a character (not on a continuation
+// byte), then each value is valid on its own. Only on failure is the culprit looked for. A
+// decrease of the offsets is reported before any UTF-8 error, wherever it is.
+#define STRING_CHUNK 4096
+
+static int check_strings_full(vctx_t* c, const zcx_array_t* a, int64_t w) {
+  if (a->length == 0) {
+    return 0;
+  }
+  const uint8_t* o = zcxi_array_buf(a, 1) + a->offset * w;
+  const uint8_t* d = zcxi_array_buf(a, 2);
+  int64_t n = a->length;
+  for (int64_t base = 0; base < n; base += STRING_CHUNK) {
+    int64_t len = n - base < STRING_CHUNK ? n - base : STRING_CHUNK;
+    const uint8_t* chunk = o + base * w;
+    if (w == 4 ? block_decreases32(chunk, len) : block_decreases64(chunk, len)) {
+      return decrease_fail(c, a, w, base + first_decrease(chunk, w, len));
+    }
+    int64_t s = zcxi_load_offset(chunk, w, 0);
+    int64_t e = zcxi_load_offset(chunk, w, len);
+    if (s == e) {
+      continue;
+    }
+    zcxi_utf8_class_t k = zcxi_utf8_check(d + s, e - s);
+    if (k == ZCXI_UTF8_ASCII ||
+        (k == ZCXI_UTF8_VALID && !starts_inside_char(chunk, w, 1, len, d, e))) {
+      continue;
+    }
+    int64_t later = first_decrease(chunk + len * w, w, n - base - len);
+    if (later >= 0) {
+      return decrease_fail(c, a, w, base + len + later);
+    }
+    return utf8_fail(c, a, w, base, base + len);
   }
   return 0;
 }
@@ -734,8 +709,7 @@ static int validate_full_checks(vctx_t* c, const zcx_array_t* a, const zcx_type_
     case ZCX_TYPE_STRING:
     case ZCX_TYPE_LARGE_STRING: {
       int64_t w = id == ZCX_TYPE_STRING ? 4 : 8;
-      ZCX_RETURN_IF_ERROR(check_offsets_full(c, a, w));
-      return c->memory_only ? 0 : check_utf8_offsets(c, a, w);
+      return c->memory_only ? check_offsets_full(c, a, w) : check_strings_full(c, a, w);
     }
     case ZCX_TYPE_BINARY_VIEW:
     case ZCX_TYPE_STRING_VIEW:

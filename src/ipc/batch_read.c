@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array/internal.h"
 #include "ipc/internal.h"
 
 typedef struct rd {
@@ -103,11 +104,6 @@ static int next_buffer(rd_t* r, const char* field, zcx_buffer_t** out, zcx_error
   return zcx_buffer_slice(r->ctx->body, off, len, out, err);
 }
 
-static bool has_validity(zcx_type_id_t id) {
-  return id != ZCX_TYPE_NA && id != ZCX_TYPE_SPARSE_UNION && id != ZCX_TYPE_DENSE_UNION &&
-         id != ZCX_TYPE_RUN_END_ENCODED;
-}
-
 static bool has_offsets(zcx_type_id_t id) {
   switch (id) {
     case ZCX_TYPE_BINARY:
@@ -187,7 +183,7 @@ static int read_array_inner(rd_t* r, const zcx_field_t* f, int depth, zcx_buffer
     zcx_buffer_t* b = NULL;
     ZCX_RETURN_IF_ERROR(next_buffer(r, f->name, &b, err));
     bufs[(*nbufs)++] = b;
-    if (j == 0 && has_validity(layout->id)) {
+    if (j == 0 && zcxi_id_has_validity(layout->id)) {
       if (null_count == 0) {
         zcx_buffer_release(b);
         bufs[0] = NULL;

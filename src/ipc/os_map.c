@@ -11,6 +11,9 @@
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/vfs.h>
+#endif
 
 #include "ipc/internal.h"
 
@@ -158,6 +161,48 @@ int zcxi_ipc_writev_fd(int fd, struct iovec* iov, size_t n, zcx_error_t* err) {
   return 0;
 }
 
+// File system magic numbers (statfs f_type) where preallocation pays.
+#define EXT4_MAGIC 0xEF53  // ext2, ext3 and ext4
+#define XFS_MAGIC 0x58465342
+
+bool zcxi_ipc_prealloc_probe(int fd, int64_t* offset) {
+  *offset = 0;
+#ifdef __linux__
+  struct stat st;
+  struct statfs fs;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || fstatfs(fd, &fs) != 0) {
+    return false;
+  }
+  if (fs.f_type != EXT4_MAGIC && fs.f_type != XFS_MAGIC) {
+    return false;
+  }
+  off_t pos = lseek(fd, 0, SEEK_CUR);
+  if (pos < 0 || (fcntl(fd, F_GETFL) & O_APPEND) != 0) {
+    return false;
+  }
+  *offset = (int64_t)pos;
+  return true;
+#else
+  (void)fd;
+  return false;
+#endif
+}
+
+bool zcxi_ipc_preallocate(int fd, int64_t offset, int64_t len) {
+#ifdef __linux__
+  int rc;
+  do {
+    rc = fallocate(fd, FALLOC_FL_KEEP_SIZE, (off_t)offset, (off_t)len);
+  } while (rc != 0 && errno == EINTR);
+  return rc == 0;
+#else
+  (void)fd;
+  (void)offset;
+  (void)len;
+  return false;
+#endif
+}
+
 int zcxi_ipc_create_file(const char* path, int* fd, zcx_error_t* err) {
   *fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (*fd < 0) {
@@ -239,4 +284,49 @@ bool zcxi_ipc_mem_cached(uint8_t** mem, size_t* cap) {
   cache_cap = 0;
   pthread_mutex_unlock(&cache_lock);
   return *mem != NULL;
+}
+
+// Copy-on-write mappings (zcx_ipc_read_options_t.copy_on_write). A private writable mapping
+// of a read-only descriptor: pages are the page cache's until written, then the writer gets
+// its own copy, so the file and the other readers never see the write. The buffer is not
+// flagged READONLY: consumers that cannot be told "read-only" may alias it.
+static void unmap_private(void* ctx, void* data, int64_t size) {
+  (void)data;
+  munmap(ctx, (size_t)size);
+}
+
+int zcxi_ipc_map_path_private(const char* path, zcx_buffer_t** out, zcx_error_t* err) {
+  *out = NULL;
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    int e = errno;
+    return zcx_error_fail(err, e, "open '%s': %s", path, strerror(e));
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    int e = errno;
+    close(fd);
+    return zcx_error_fail(err, e, "stat '%s': %s", path, strerror(e));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    close(fd);
+    return zcx_error_fail(err, EINVAL, "map '%s' copy-on-write: not a regular file", path);
+  }
+  if (st.st_size == 0) {
+    close(fd);
+    return zcx_buffer_allocate(NULL, 0, 0, NULL, out, err);
+  }
+  void* addr = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+  int e = errno;
+  close(fd);
+  if (addr == MAP_FAILED) {
+    return zcx_error_fail(err, e, "mmap '%s' copy-on-write (%lld bytes): %s", path,
+                          (long long)st.st_size, strerror(e));
+  }
+  int rc = zcx_buffer_wrap(addr, (int64_t)st.st_size, zcx_device_cpu(), 0, unmap_private, addr,
+                           out, err);
+  if (rc != 0) {
+    munmap(addr, (size_t)st.st_size);
+  }
+  return rc;
 }

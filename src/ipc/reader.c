@@ -27,6 +27,15 @@ static void copy_options(const zcx_ipc_read_options_t* in, zcx_ipc_read_options_
   }
 }
 
+// Maps the file at `path` read-only, or copy-on-write when the options ask for it.
+static int map_input(const char* path, const zcx_ipc_read_options_t* options, zcx_buffer_t** out,
+                     zcx_error_t* err) {
+  zcx_ipc_read_options_t opts;
+  copy_options(options, &opts);
+  return opts.copy_on_write ? zcxi_ipc_map_path_private(path, out, err)
+                            : zcxi_ipc_map_path(path, out, err);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Stream reader
 
@@ -129,7 +138,7 @@ int zcx_ipc_reader_open_path(const char* path, const zcx_ipc_read_options_t* opt
   }
   *out = NULL;
   zcx_buffer_t* data = NULL;
-  ZCX_RETURN_IF_ERROR(zcxi_ipc_map_path(path, &data, err));
+  ZCX_RETURN_IF_ERROR(map_input(path, options, &data, err));
   int rc = zcx_ipc_reader_open_buffer(data, options, out, err);
   zcx_buffer_release(data);
   if (rc != 0) {
@@ -372,7 +381,7 @@ int zcx_ipc_file_reader_open_path(const char* path, const zcx_ipc_read_options_t
   }
   *out = NULL;
   zcx_buffer_t* data = NULL;
-  ZCX_RETURN_IF_ERROR(zcxi_ipc_map_path(path, &data, err));
+  ZCX_RETURN_IF_ERROR(map_input(path, options, &data, err));
   int rc = zcx_ipc_file_reader_open_buffer(data, options, out, err);
   zcx_buffer_release(data);
   if (rc != 0) {

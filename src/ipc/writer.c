@@ -17,6 +17,8 @@ void zcx_ipc_write_options_init(zcx_ipc_write_options_t* options) {
 }
 
 #define STAGE_SIZE (64 * 1024)
+// Messages from this size on have their blocks reserved before they are written.
+#define PREALLOC_MIN (1024 * 1024)
 
 typedef struct wdict {
   int64_t id;
@@ -41,6 +43,10 @@ struct zcx_ipc_writer {
   size_t stage_len;
   int64_t pos;
   int status;  // sticky failure of the sink
+  // Descriptor sinks on ext4 or XFS: each large message's blocks are reserved before it is
+  // written (see zcxi_ipc_prealloc_probe); fd_base is the descriptor's position at start.
+  bool prealloc;
+  int64_t fd_base;
   // Dictionaries: the id of each dictionary field in walk order, and what was written.
   int64_t* field_dict_ids;
   int32_t num_dict_fields;
@@ -175,6 +181,9 @@ static int write_message_fd(zcx_ipc_writer_t* w, const uint32_t prefix[2], const
     total += (size_t)zcxi_align_up_i64(len, ZCXI_IPC_BODY_ALIGN);
   }
   int rc = sink_flush(w, err);
+  if (rc == 0 && w->prealloc && total >= PREALLOC_MIN) {
+    w->prealloc = zcxi_ipc_preallocate(w->fd, w->fd_base + w->pos, (int64_t)total);
+  }
   if (rc == 0) {
     rc = zcxi_ipc_writev_fd(w->fd, iov, n, err);
     if (rc != 0) {
@@ -481,6 +490,7 @@ static int writer_new(zcx_ipc_format_t format, zcx_schema_t* schema,
 static int writer_start(zcx_ipc_writer_t* w, zcx_ipc_writer_t** out, zcx_error_t* err) {
   int rc = 0;
   if (!w->to_memory) {
+    w->prealloc = zcxi_ipc_prealloc_probe(w->fd, &w->fd_base);
     w->stage = malloc(STAGE_SIZE);
     if (w->stage == NULL) {
       rc = zcx_error_fail(err, ENOMEM, "ipc writer: out of memory");

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array/internal.h"
 #include "json/internal.h"
 
 // The parts of one array while it is decoded; everything is released at the end, since
@@ -386,23 +387,6 @@ static int read_views(zcxi_json_ctx_t* c, const json_t* col, const zcx_type_t* s
   return 0;
 }
 
-// Number of child arrays of a storage type.
-static int32_t num_children(const zcx_type_t* st) {
-  switch (st->id) {
-    case ZCX_TYPE_LIST:
-    case ZCX_TYPE_LARGE_LIST:
-    case ZCX_TYPE_LIST_VIEW:
-    case ZCX_TYPE_LARGE_LIST_VIEW:
-    case ZCX_TYPE_FIXED_SIZE_LIST:
-    case ZCX_TYPE_MAP:
-    case ZCX_TYPE_STRUCT:
-    case ZCX_TYPE_SPARSE_UNION:
-    case ZCX_TYPE_DENSE_UNION:
-    case ZCX_TYPE_RUN_END_ENCODED: return st->num_children;
-    default: return 0;
-  }
-}
-
 static int read_children(zcxi_json_ctx_t* c, const json_t* col, const zcx_type_t* st,
                          parts_t* p) {
   if (p->num_children == 0) {
@@ -483,7 +467,7 @@ static int read_column_body(zcxi_json_ctx_t* c, const json_t* col, zcx_type_t* t
   parts_t p;
   int64_t count;
   ZCX_RETURN_IF_ERROR(zcxi_json_member_int(c, col, "count", 0, INT64_MAX, &count));
-  ZCX_RETURN_IF_ERROR(parts_init(c, &p, zcx_type_num_buffers(type), num_children(st)));
+  ZCX_RETURN_IF_ERROR(parts_init(c, &p, zcx_type_num_buffers(type), zcxi_type_num_children(st)));
   p.length = count;
   int rc = read_layout(c, col, st, dictionary_id, &p);
   if (rc == 0) {

@@ -2,10 +2,10 @@
 // SPDX-FileCopyrightText: 2026 The zcx authors
 //
 // The limit adaptor: refuses allocations that would bring the bytes in use over a limit.
-#include <stdio.h>
 #include <stdlib.h>
 
 #include "core/internal.h"
+#include "memory/adaptor_internal.h"
 #include "zcx/memory.h"
 
 // `used` counts the bytes asked of allocate (not the upstream's rounding). A request first
@@ -60,15 +60,7 @@ static int limit_deallocate(zcx_mr_t* mr, void* ptr, size_t size, zcx_stream_t* 
 static int limit_get_stats(zcx_mr_t* mr, zcx_mr_stats_t* stats, zcx_error_t* err) {
   (void)err;
   limit_mr_t* l = (limit_mr_t*)mr;
-  zcx_mr_stats_t up;
-  up.struct_size = sizeof(up);
-  if (zcx_mr_get_stats(mr->upstream, &up, NULL) == 0) {
-    stats->reserved_bytes = up.reserved_bytes;
-    stats->peak_reserved_bytes = up.peak_reserved_bytes;
-    stats->free_bytes = up.free_bytes;
-    stats->largest_free_block = up.largest_free_block;
-    stats->fragmentation = up.fragmentation;
-  }
+  zcxi_adaptor_merge_upstream_stats(mr, stats);
   stats->current_bytes = (int64_t)__atomic_load_n(&l->used, __ATOMIC_RELAXED);
   return 0;
 }
@@ -86,21 +78,12 @@ static const zcx_mr_ops_t limit_ops = {
 
 int zcx_limit_mr_create(zcx_mr_t* upstream, size_t limit_bytes, zcx_mr_t** out,
                         zcx_error_t* err) {
-  if (out == NULL) {
-    return zcx_error_fail(err, EINVAL, "limit_mr_create: out is NULL");
-  }
-  *out = NULL;
-  if (upstream == NULL) {
-    return zcx_error_fail(err, EINVAL, "limit_mr_create: upstream is NULL");
-  }
-  limit_mr_t* l = calloc(1, sizeof(*l));
-  if (l == NULL) {
-    return zcx_error_fail(err, ENOMEM, "limit_mr_create: out of memory for the adaptor");
-  }
+  void* mem = NULL;
+  ZCX_RETURN_IF_ERROR(
+      zcxi_adaptor_alloc(upstream, out, sizeof(limit_mr_t), "limit_mr_create", &mem, err));
+  limit_mr_t* l = mem;
   l->limit = limit_bytes;
-  char name[sizeof(l->base.name) + 16];  // zcx_mr_init truncates
-  snprintf(name, sizeof(name), "limit(%s)", upstream->name);
-  zcx_mr_init(&l->base, &limit_ops, upstream->device, upstream, name);
+  zcxi_adaptor_init(&l->base, &limit_ops, upstream);
   *out = &l->base;
   return 0;
 }

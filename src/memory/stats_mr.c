@@ -2,10 +2,10 @@
 // SPDX-FileCopyrightText: 2026 The zcx authors
 //
 // The statistics adaptor: counts what passes through to its upstream, lock-free.
-#include <stdio.h>
 #include <stdlib.h>
 
 #include "core/internal.h"
+#include "memory/adaptor_internal.h"
 #include "zcx/memory.h"
 
 // Every counter is updated with relaxed atomics: each one is exact on its own, but a reader
@@ -69,15 +69,7 @@ static int stats_get_stats(zcx_mr_t* mr, zcx_mr_stats_t* stats, zcx_error_t* err
   stats_mr_t* s = (stats_mr_t*)mr;
   // What the upstream knows of its reservations (a pool's chunks) is merged in; what it
   // counts of allocations is ours to report.
-  zcx_mr_stats_t up;
-  up.struct_size = sizeof(up);
-  if (zcx_mr_get_stats(mr->upstream, &up, NULL) == 0) {
-    stats->reserved_bytes = up.reserved_bytes;
-    stats->peak_reserved_bytes = up.peak_reserved_bytes;
-    stats->free_bytes = up.free_bytes;
-    stats->largest_free_block = up.largest_free_block;
-    stats->fragmentation = up.fragmentation;
-  }
+  zcxi_adaptor_merge_upstream_stats(mr, stats);
   stats->current_bytes = load(&s->current_bytes);
   stats->peak_bytes = load(&s->peak_bytes);
   stats->total_bytes = load(&s->total_bytes);
@@ -101,20 +93,11 @@ static const zcx_mr_ops_t stats_ops = {
 };
 
 int zcx_stats_mr_create(zcx_mr_t* upstream, zcx_mr_t** out, zcx_error_t* err) {
-  if (out == NULL) {
-    return zcx_error_fail(err, EINVAL, "stats_mr_create: out is NULL");
-  }
-  *out = NULL;
-  if (upstream == NULL) {
-    return zcx_error_fail(err, EINVAL, "stats_mr_create: upstream is NULL");
-  }
-  stats_mr_t* s = calloc(1, sizeof(*s));
-  if (s == NULL) {
-    return zcx_error_fail(err, ENOMEM, "stats_mr_create: out of memory for the adaptor");
-  }
-  char name[sizeof(s->base.name) + 16];  // zcx_mr_init truncates
-  snprintf(name, sizeof(name), "stats(%s)", upstream->name);
-  zcx_mr_init(&s->base, &stats_ops, upstream->device, upstream, name);
+  void* mem = NULL;
+  ZCX_RETURN_IF_ERROR(
+      zcxi_adaptor_alloc(upstream, out, sizeof(stats_mr_t), "stats_mr_create", &mem, err));
+  stats_mr_t* s = mem;
+  zcxi_adaptor_init(&s->base, &stats_ops, upstream);
   *out = &s->base;
   return 0;
 }

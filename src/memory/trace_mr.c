@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "core/internal.h"
+#include "memory/adaptor_internal.h"
 #include "zcx/memory.h"
 
 // The format is the one RMM's logging_resource_adaptor writes, so that RMM's replay tools
@@ -130,9 +131,7 @@ int zcx_trace_mr_create(zcx_mr_t* upstream, const char* path, zcx_mr_t** out, zc
     return zcx_error_fail(err, code, "trace_mr_create: cannot write to '%s' (%s)", path,
                           zcx_status_name(code));
   }
-  char name[sizeof(t->base.name) + 16];  // zcx_mr_init truncates
-  snprintf(name, sizeof(name), "trace(%s)", upstream->name);
-  zcx_mr_init(&t->base, &trace_ops, upstream->device, upstream, name);
+  zcxi_adaptor_init(&t->base, &trace_ops, upstream);
   *out = &t->base;
   return 0;
 }

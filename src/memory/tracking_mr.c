@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/internal.h"
+#include "memory/adaptor_internal.h"
 #include "zcx/memory.h"
 
 // Live allocations sit in an open-addressing hash table keyed by address, with linear
@@ -170,15 +171,7 @@ static int tracking_deallocate(zcx_mr_t* mr, void* ptr, size_t size, zcx_stream_
 static int tracking_get_stats(zcx_mr_t* mr, zcx_mr_stats_t* stats, zcx_error_t* err) {
   (void)err;
   tracking_mr_t* t = (tracking_mr_t*)mr;
-  zcx_mr_stats_t up;
-  up.struct_size = sizeof(up);
-  if (zcx_mr_get_stats(mr->upstream, &up, NULL) == 0) {
-    stats->reserved_bytes = up.reserved_bytes;
-    stats->peak_reserved_bytes = up.peak_reserved_bytes;
-    stats->free_bytes = up.free_bytes;
-    stats->largest_free_block = up.largest_free_block;
-    stats->fragmentation = up.fragmentation;
-  }
+  zcxi_adaptor_merge_upstream_stats(mr, stats);
   pthread_mutex_lock(&t->lock);
   stats->current_bytes = (int64_t)t->bytes;
   stats->current_count = (int64_t)t->count;
@@ -265,24 +258,15 @@ static tracking_mr_t* as_tracking(zcx_mr_t* mr, const char* what, zcx_error_t* e
 }
 
 int zcx_tracking_mr_create(zcx_mr_t* upstream, zcx_mr_t** out, zcx_error_t* err) {
-  if (out == NULL) {
-    return zcx_error_fail(err, EINVAL, "tracking_mr_create: out is NULL");
-  }
-  *out = NULL;
-  if (upstream == NULL) {
-    return zcx_error_fail(err, EINVAL, "tracking_mr_create: upstream is NULL");
-  }
-  tracking_mr_t* t = calloc(1, sizeof(*t));
-  if (t == NULL) {
-    return zcx_error_fail(err, ENOMEM, "tracking_mr_create: out of memory for the adaptor");
-  }
+  void* mem = NULL;
+  ZCX_RETURN_IF_ERROR(
+      zcxi_adaptor_alloc(upstream, out, sizeof(tracking_mr_t), "tracking_mr_create", &mem, err));
+  tracking_mr_t* t = mem;
   if (pthread_mutex_init(&t->lock, NULL) != 0) {
     free(t);
     return zcx_error_fail(err, ENOMEM, "tracking_mr_create: cannot create a mutex");
   }
-  char name[sizeof(t->base.name) + 16];  // zcx_mr_init truncates
-  snprintf(name, sizeof(name), "tracking(%s)", upstream->name);
-  zcx_mr_init(&t->base, &tracking_ops, upstream->device, upstream, name);
+  zcxi_adaptor_init(&t->base, &tracking_ops, upstream);
   *out = &t->base;
   return 0;
 }

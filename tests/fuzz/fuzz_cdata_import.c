@@ -23,6 +23,9 @@
 #include "zcx/array.h"
 #include "zcx/cdata.h"
 
+#define FUZZ_TARGET "fuzz_cdata_import"
+#include "fuzz_recipe.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
 
 // Limits that keep one input small and fast.
@@ -33,31 +36,10 @@ int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
 #define MAX_LEN 40
 #define MAX_DATA 4096
 
-// Aborts with a message: the fuzzer reports it as a crash.
-static void fuzz_fail(const char* what, const char* detail) {
-  fprintf(stderr, "fuzz_cdata_import: %s%s%s\n", what, detail != NULL ? ": " : "",
-          detail != NULL ? detail : "");
-  abort();
-}
-
 // ---------------------------------------------------------------------------------------------
 // The recipe
 
-typedef struct recipe {
-  const uint8_t* d;
-  size_t n;
-  size_t pos;
-} recipe_t;
-
-static uint8_t take8(recipe_t* r) { return r->pos < r->n ? r->d[r->pos++] : 0; }
-
-static uint32_t take32(recipe_t* r) {
-  uint32_t v = 0;
-  for (int i = 0; i < 4; i++) {
-    v |= (uint32_t)take8(r) << (8 * i);
-  }
-  return v;
-}
+static uint32_t take32(recipe_t* r) { return (uint32_t)take_le(r, 4); }
 
 // A value in [0, n) (n > 0).
 static int64_t pick(recipe_t* r, int64_t n) {

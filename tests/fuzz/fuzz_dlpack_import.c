@@ -21,33 +21,16 @@
 #include "zcx/dlpack.h"
 #include "zcx/tensor.h"
 
+#define FUZZ_TARGET "fuzz_dlpack_import"
+#include "fuzz_recipe.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
 
 #define MAX_NDIM 40     // past ZCX_TENSOR_MAX_NDIM on purpose
 #define MAX_MEMORY 4096
 #define MAX_ELEMENTS 4096
 
-static void fuzz_fail(const char* what, const char* detail) {
-  fprintf(stderr, "fuzz_dlpack_import: %s%s%s\n", what, detail != NULL ? ": " : "",
-          detail != NULL ? detail : "");
-  abort();
-}
-
-typedef struct recipe {
-  const uint8_t* d;
-  size_t n;
-  size_t pos;
-} recipe_t;
-
-static uint8_t take8(recipe_t* r) { return r->pos < r->n ? r->d[r->pos++] : 0; }
-
-static uint64_t take64(recipe_t* r) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; i++) {
-    v |= (uint64_t)take8(r) << (8 * i);
-  }
-  return v;
-}
+static uint64_t take64(recipe_t* r) { return take_le(r, 8); }
 
 static int64_t pick(recipe_t* r, int64_t n) { return (int64_t)(take8(r) % (uint32_t)n); }
 static bool chance(recipe_t* r, int k) { return (take8(r) & 15) < k; }

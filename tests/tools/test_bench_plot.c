@@ -23,8 +23,6 @@
 
 #include "tools_support.h"
 
-#define ZCX(...) ((const char* const[]){ZCX_TOOL_PATH, __VA_ARGS__, NULL})
-
 static char g_dir[512];     // this test's scratch folder (removed at the end)
 static char g_script[512];  // bench/plot.py of the source tree
 

@@ -25,8 +25,6 @@ static const char kSimpleTrace[] =
     "7,0.000005,free,0x2000,3000,0x0\n"
     "7,0.000006,free,0x1000,500,0x0\n";
 
-#define ZCX(...) ((const char* const[]){ZCX_TOOL_PATH, __VA_ARGS__, NULL})
-
 static tt_run_t run_ok(const char* const argv[]) {
   tt_run_t r = tt_run(argv);
   if (r.status != 0) {
@@ -202,12 +200,6 @@ static void test_demo_quick(void** state) {
   tt_run_free(&r);
 }
 
-static int teardown(void** state) {
-  (void)state;
-  tt_cleanup();
-  return 0;
-}
-
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_help_and_version),
@@ -219,5 +211,5 @@ int main(void) {
       cmocka_unit_test(test_replay_limit_failures_are_reported),
       cmocka_unit_test(test_demo_quick),
   };
-  return cmocka_run_group_tests(tests, NULL, teardown);
+  return cmocka_run_group_tests(tests, NULL, tt_teardown);
 }

@@ -16,8 +16,6 @@
 
 #include "tools_support.h"
 
-#define ZCX(...) ((const char* const[]){ZCX_TOOL_PATH, __VA_ARGS__, NULL})
-
 static void test_bench_alloc_quick_json(void** state) {
   (void)state;
 #if !defined(ZCX_HAVE_BENCH)
@@ -81,16 +79,10 @@ static void test_bench_worker_rejects_bad_input(void** state) {
   tt_run_free(&r);
 }
 
-static int teardown(void** state) {
-  (void)state;
-  tt_cleanup();
-  return 0;
-}
-
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_bench_alloc_quick_json),
       cmocka_unit_test(test_bench_worker_rejects_bad_input),
   };
-  return cmocka_run_group_tests(tests, NULL, teardown);
+  return cmocka_run_group_tests(tests, NULL, tt_teardown);
 }

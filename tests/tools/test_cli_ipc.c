@@ -16,8 +16,6 @@
 
 #include "tools_support.h"
 
-#define ZCX(...) ((const char* const[]){ZCX_TOOL_PATH, __VA_ARGS__, NULL})
-
 static char golden_dir[1024];
 
 // The path of a golden file, or NULL (the test is skipped) when the data is absent.
@@ -223,12 +221,6 @@ static void test_help(void** state) {
   tt_run_free(&r);
 }
 
-static int teardown(void** state) {
-  (void)state;
-  tt_cleanup();
-  return 0;
-}
-
 int main(void) {
   const char* data = getenv("ARROW_TEST_DATA");
   snprintf(golden_dir, sizeof(golden_dir), "%s/arrow-ipc-stream/integration/cpp-21.0.0",
@@ -240,5 +232,5 @@ int main(void) {
       cmocka_unit_test(test_cat_formats),
       cmocka_unit_test(test_convert_roundtrip),
   };
-  return cmocka_run_group_tests(tests, NULL, teardown);
+  return cmocka_run_group_tests(tests, NULL, tt_teardown);
 }

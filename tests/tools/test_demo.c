@@ -18,8 +18,6 @@
 #include "demo.h"
 #include "tools_support.h"
 
-#define ZCX(...) ((const char* const[]){ZCX_TOOL_PATH, __VA_ARGS__, NULL})
-
 // Checks the JSON of a quick run: argv[1] the file, argv[2] "ok" or "fail".
 static const char kCheckJson[] =
     "import json,sys\n"
@@ -195,12 +193,6 @@ static void test_column_sums(void** state) {
   assert_string_equal(zcxt_demo_column_dtype(1), "int32");
 }
 
-static int teardown(void** state) {
-  (void)state;
-  tt_cleanup();
-  return 0;
-}
-
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_proof_checkers),
@@ -209,5 +201,5 @@ int main(void) {
       cmocka_unit_test(test_demo_quick_proofs_hold),
       cmocka_unit_test(test_demo_forced_copy_fails_the_proofs),
   };
-  return cmocka_run_group_tests(tests, NULL, teardown);
+  return cmocka_run_group_tests(tests, NULL, tt_teardown);
 }

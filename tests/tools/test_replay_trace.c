@@ -426,12 +426,6 @@ static void test_json_writer(void** state) {
   fclose(f);
 }
 
-static int teardown(void** state) {
-  (void)state;
-  tt_cleanup();
-  return 0;
-}
-
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_parse_simple_trace),
@@ -448,5 +442,5 @@ int main(void) {
       cmocka_unit_test(test_parse_size),
       cmocka_unit_test(test_json_writer),
   };
-  return cmocka_run_group_tests(tests, NULL, teardown);
+  return cmocka_run_group_tests(tests, NULL, tt_teardown);
 }

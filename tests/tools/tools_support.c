@@ -55,6 +55,12 @@ void tt_cleanup(void) {
   g_dir[0] = '\0';
 }
 
+int tt_teardown(void** state) {
+  (void)state;
+  tt_cleanup();
+  return 0;
+}
+
 const char* tt_path(const char* name) {
   char* p = g_paths[g_next++ % 8];
   snprintf(p, sizeof(g_paths[0]), "%s/%s", tt_tmpdir(), name);

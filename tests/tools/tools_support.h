@@ -13,6 +13,9 @@ const char* tt_tmpdir(void);
 /// Removes the temporary directory and what is in it.
 void tt_cleanup(void);
 
+/// A cmocka group teardown that calls tt_cleanup; returns 0.
+int tt_teardown(void** state);
+
 /// Writes `text` to `name` in the temporary directory; returns the full path (static buffer
 /// per call slot: at most 8 live paths).
 const char* tt_write_file(const char* name, const char* text);
@@ -33,5 +36,10 @@ void tt_run_free(tt_run_t* r);
 
 /// Number of lines in `text`.
 int tt_count_lines(const char* text);
+
+#ifdef ZCX_TOOL_PATH
+/// The argument vector of a run of the zcx program: ZCX("replay", path) for tt_run.
+#define ZCX(...) ((const char* const[]){ZCX_TOOL_PATH, __VA_ARGS__, NULL})
+#endif
 
 #endif  // ZCX_TESTS_TOOLS_SUPPORT_H
