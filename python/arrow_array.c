@@ -148,19 +148,26 @@ static PyObject* zcxpy_array_richcompare(PyObject* a, PyObject* b, int op) {
   return PyBool_FromLong(op == Py_EQ ? eq : !eq);
 }
 
-static PyObject* zcxpy_array_validate(zcxpy_array_t* self, PyObject* args, PyObject* kwargs) {
+PyObject* zcxpy_validate_method(const zcx_array_t* array, const zcx_batch_t* batch,
+                                PyObject* args, PyObject* kwargs) {
   static char* kwlist[] = {"full", NULL};
   int full = 1;
   if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|$p:validate", kwlist, &full)) {
     return NULL;
   }
+  zcx_validate_level_t level = full ? ZCX_VALIDATE_FULL : ZCX_VALIDATE_CHEAP;
   zcx_error_t err;
   zcx_error_init(&err);
-  int rc = zcx_array_validate(self->array, full ? ZCX_VALIDATE_FULL : ZCX_VALIDATE_CHEAP, &err);
+  int rc = batch != NULL ? zcx_batch_validate(batch, level, &err)
+                         : zcx_array_validate(array, level, &err);
   if (rc != 0) {
     return zcxpy_raise(rc, &err, NULL);
   }
   Py_RETURN_NONE;
+}
+
+static PyObject* zcxpy_array_validate(zcxpy_array_t* self, PyObject* args, PyObject* kwargs) {
+  return zcxpy_validate_method(self->array, NULL, args, kwargs);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -172,21 +179,11 @@ static PyObject* zcxpy_array_c_schema(zcxpy_array_t* self, PyObject* unused) {
 }
 
 static PyObject* zcxpy_array_c_array(zcxpy_array_t* self, PyObject* args, PyObject* kwargs) {
-  static char* kwlist[] = {"requested_schema", NULL};
-  PyObject* requested = Py_None;
-  if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|O:__arrow_c_array__", kwlist, &requested)) {
-    return NULL;
-  }
-  return zcxpy_export_array_capsules(self->array, self->field, NULL, requested);
+  return zcxpy_export_array_capsules(self->array, self->field, NULL, args, kwargs);
 }
 
 static PyObject* zcxpy_array_c_stream(zcxpy_array_t* self, PyObject* args, PyObject* kwargs) {
-  static char* kwlist[] = {"requested_schema", NULL};
-  PyObject* requested = Py_None;
-  if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|O:__arrow_c_stream__", kwlist, &requested)) {
-    return NULL;
-  }
-  return zcxpy_export_stream_capsule(self->array, self->field, NULL, requested);
+  return zcxpy_export_stream_capsule(self->array, self->field, NULL, args, kwargs);
 }
 
 // A tensor view of the array, or NULL with BufferError (MemoryError for ENOMEM) saying why.
@@ -207,18 +204,18 @@ static zcx_tensor_t* zcxpy_array_tensor(zcx_array_t* array) {
   return t;
 }
 
-PyObject* zcxpy_array_dlpack_of(zcx_array_t* array, PyObject* args, PyObject* kwargs) {
-  zcx_tensor_t* t = zcxpy_array_tensor(array);
-  if (t == NULL) {
-    return NULL;
-  }
-  PyObject* tensor = zcxpy_tensor_wrap(t);
+PyObject* zcxpy_tensor_dlpack_of(zcx_tensor_t* t, PyObject* args, PyObject* kwargs) {
+  PyObject* tensor = t == NULL ? NULL : zcxpy_tensor_wrap(t);
   if (tensor == NULL) {
     return NULL;
   }
   PyObject* capsule = zcxpy_tensor_dlpack((zcxpy_tensor_t*)tensor, args, kwargs);
   Py_DECREF(tensor);
   return capsule;
+}
+
+PyObject* zcxpy_array_dlpack_of(zcx_array_t* array, PyObject* args, PyObject* kwargs) {
+  return zcxpy_tensor_dlpack_of(zcxpy_array_tensor(array), args, kwargs);
 }
 
 static PyObject* zcxpy_array_dlpack(zcxpy_array_t* self, PyObject* args, PyObject* kwargs) {

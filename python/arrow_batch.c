@@ -124,18 +124,7 @@ static PyObject* zcxpy_batch_slice(zcxpy_batch_t* self, PyObject* args, PyObject
 }
 
 static PyObject* zcxpy_batch_validate(zcxpy_batch_t* self, PyObject* args, PyObject* kwargs) {
-  static char* kwlist[] = {"full", NULL};
-  int full = 1;
-  if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|$p:validate", kwlist, &full)) {
-    return NULL;
-  }
-  zcx_error_t err;
-  zcx_error_init(&err);
-  int rc = zcx_batch_validate(self->batch, full ? ZCX_VALIDATE_FULL : ZCX_VALIDATE_CHEAP, &err);
-  if (rc != 0) {
-    return zcxpy_raise(rc, &err, NULL);
-  }
-  Py_RETURN_NONE;
+  return zcxpy_validate_method(NULL, self->batch, args, kwargs);
 }
 
 static PyObject* zcxpy_batch_repr(zcxpy_batch_t* self) {
@@ -168,21 +157,11 @@ static PyObject* zcxpy_batch_c_schema(zcxpy_batch_t* self, PyObject* unused) {
 }
 
 static PyObject* zcxpy_batch_c_array(zcxpy_batch_t* self, PyObject* args, PyObject* kwargs) {
-  static char* kwlist[] = {"requested_schema", NULL};
-  PyObject* requested = Py_None;
-  if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|O:__arrow_c_array__", kwlist, &requested)) {
-    return NULL;
-  }
-  return zcxpy_export_array_capsules(NULL, NULL, self->batch, requested);
+  return zcxpy_export_array_capsules(NULL, NULL, self->batch, args, kwargs);
 }
 
 static PyObject* zcxpy_batch_c_stream(zcxpy_batch_t* self, PyObject* args, PyObject* kwargs) {
-  static char* kwlist[] = {"requested_schema", NULL};
-  PyObject* requested = Py_None;
-  if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|O:__arrow_c_stream__", kwlist, &requested)) {
-    return NULL;
-  }
-  return zcxpy_export_stream_capsule(NULL, NULL, self->batch, requested);
+  return zcxpy_export_stream_capsule(NULL, NULL, self->batch, args, kwargs);
 }
 
 // The column-major tensor {num_rows, num_columns} of all columns, or NULL with BufferError
@@ -217,14 +196,7 @@ static PyObject* zcxpy_batch_to_tensor(zcxpy_batch_t* self, PyObject* unused) {
 }
 
 static PyObject* zcxpy_batch_dlpack(zcxpy_batch_t* self, PyObject* args, PyObject* kwargs) {
-  zcx_tensor_t* t = zcxpy_batch_block(self->batch);
-  PyObject* tensor = t == NULL ? NULL : zcxpy_tensor_wrap(t);
-  if (tensor == NULL) {
-    return NULL;
-  }
-  PyObject* capsule = zcxpy_tensor_dlpack((zcxpy_tensor_t*)tensor, args, kwargs);
-  Py_DECREF(tensor);
-  return capsule;
+  return zcxpy_tensor_dlpack_of(zcxpy_batch_block(self->batch), args, kwargs);
 }
 
 static PyObject* zcxpy_batch_dlpack_device(zcxpy_batch_t* self, PyObject* unused) {

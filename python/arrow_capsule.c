@@ -219,10 +219,16 @@ PyObject* zcxpy_export_schema_capsule(const zcx_field_t* field, const zcx_type_t
   return capsule;
 }
 
-// The field or schema the schema capsule of an export describes: the requested one when it
-// fits the data (*use_requested), else the data's own.
-static int zcxpy_pick_schema(zcx_array_t* array, zcx_batch_t* batch, PyObject* requested,
-                             zcx_field_t** chosen) {
+// The field the schema capsule of an export describes, from the method's arguments
+// (requested_schema=None; `format` names the method: "|O:__arrow_c_array__"): the requested
+// one when it fits the data, else NULL for the data's own. 0, or -1 with an exception set.
+static int zcxpy_pick_schema(zcx_array_t* array, zcx_batch_t* batch, PyObject* args,
+                             PyObject* kwargs, const char* format, zcx_field_t** chosen) {
+  static char* kwlist[] = {"requested_schema", NULL};
+  PyObject* requested = Py_None;
+  if (!PyArg_ParseTupleAndKeywords(args, kwargs, format, kwlist, &requested)) {
+    return -1;
+  }
   zcx_field_t* req = NULL;
   if (zcxpy_requested_field(requested, &req) != 0) {
     return -1;
@@ -239,9 +245,9 @@ static int zcxpy_pick_schema(zcx_array_t* array, zcx_batch_t* batch, PyObject* r
 }
 
 PyObject* zcxpy_export_array_capsules(zcx_array_t* array, const zcx_field_t* field,
-                                      zcx_batch_t* batch, PyObject* requested) {
+                                      zcx_batch_t* batch, PyObject* args, PyObject* kwargs) {
   zcx_field_t* req = NULL;
-  if (zcxpy_pick_schema(array, batch, requested, &req) != 0) {
+  if (zcxpy_pick_schema(array, batch, args, kwargs, "|O:__arrow_c_array__", &req) != 0) {
     return NULL;
   }
   PyObject* schema_capsule =
@@ -274,9 +280,9 @@ PyObject* zcxpy_export_array_capsules(zcx_array_t* array, const zcx_field_t* fie
 }
 
 PyObject* zcxpy_export_stream_capsule(zcx_array_t* array, const zcx_field_t* field,
-                                      zcx_batch_t* batch, PyObject* requested) {
+                                      zcx_batch_t* batch, PyObject* args, PyObject* kwargs) {
   zcx_field_t* req = NULL;
-  if (zcxpy_pick_schema(array, batch, requested, &req) != 0) {
+  if (zcxpy_pick_schema(array, batch, args, kwargs, "|O:__arrow_c_stream__", &req) != 0) {
     return NULL;
   }
   zcx_field_t* own = NULL;

@@ -67,6 +67,15 @@ int zcxpy_array_register(PyObject* module);
 // BufferError with the reason the data cannot be shared.
 PyObject* zcxpy_array_dlpack_of(zcx_array_t* array, PyObject* args, PyObject* kwargs);
 
+// validate(*, full=True) of an Array (`array`) or a RecordBatch (`batch` not NULL): None,
+// or NULL with ValueError saying what is wrong.
+PyObject* zcxpy_validate_method(const zcx_array_t* array, const zcx_batch_t* batch,
+                                PyObject* args, PyObject* kwargs);
+
+// Exports `t` through Tensor.__dlpack__ with these arguments, taking over `t` (released on
+// failure too). A NULL `t` (its maker failed and set an exception) gives NULL.
+PyObject* zcxpy_tensor_dlpack_of(zcx_tensor_t* t, PyObject* args, PyObject* kwargs);
+
 // ---------------------------------------------------------------------------------------------
 // arrow_batch.c
 
@@ -112,14 +121,14 @@ int zcxpy_requested_field(PyObject* requested, zcx_field_t** out);
 bool zcxpy_type_same_layout(const zcx_type_t* a, const zcx_type_t* b);
 
 // __arrow_c_schema__ / __arrow_c_array__ / __arrow_c_stream__ of one array (`field`: its
-// field, or NULL) or one batch (`batch` not NULL). `requested` is the requested_schema
-// argument (may be NULL or None).
+// field, or NULL) or one batch (`batch` not NULL). `args` and `kwargs` are the method's
+// arguments: requested_schema=None.
 PyObject* zcxpy_export_schema_capsule(const zcx_field_t* field, const zcx_type_t* type,
                                       const zcx_schema_t* schema);
 PyObject* zcxpy_export_array_capsules(zcx_array_t* array, const zcx_field_t* field,
-                                      zcx_batch_t* batch, PyObject* requested);
+                                      zcx_batch_t* batch, PyObject* args, PyObject* kwargs);
 PyObject* zcxpy_export_stream_capsule(zcx_array_t* array, const zcx_field_t* field,
-                                      zcx_batch_t* batch, PyObject* requested);
+                                      zcx_batch_t* batch, PyObject* args, PyObject* kwargs);
 
 // Adds zcx.from_arrow, zcx.read_stream and zcx.export_stream. Returns 0, or -1 with an
 // exception set.

@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "harness.h"
+#include "zcx/layout.h"
 
 /// The benchmark record.
 typedef struct zcxb_point {
@@ -28,6 +29,10 @@ typedef struct zcxb_point {
   int32_t id;
   double t;
 } zcxb_point_t;
+
+/// The layout of zcxb_point_t (fields x, y, z, id, t), owned by the caller.
+/// @return 0; ENOMEM.
+int zcxb_point_layout(zcx_layout_t** out, zcx_error_t* err);
 
 /// Runs NumPy's field extraction (np.ascontiguousarray(a[f]), np.copyto into preallocated
 /// columns), the way back (np.copyto(out[f], column)) and a plain copy of the same bytes on

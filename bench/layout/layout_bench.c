@@ -284,13 +284,7 @@ static int measure(const zcxb_options_t* options, bench_t* b, int reps, zcxb_rep
   return 0;
 }
 
-int zcxb_layout_run(const zcxb_options_t* options, zcxb_report_t* report, zcx_error_t* err) {
-  const int64_t n = options->quick ? 10000000 : 50000000;
-  const int reps = options->quick ? 5 : 7;
-  // NumPy first, in its own process, so that its memory and ours do not add up.
-  progress(options, "numpy", 1);
-  ZCX_RETURN_IF_ERROR(zcxb_layout_numpy(options, n, reps, report, err));
-
+int zcxb_point_layout(zcx_layout_t** out, zcx_error_t* err) {
   static const zcx_layout_field_desc_t kFields[] = {
       {"x", ZCX_TYPE_FLOAT, offsetof(zcxb_point_t, x), 1},
       {"y", ZCX_TYPE_FLOAT, offsetof(zcxb_point_t, y), 1},
@@ -298,8 +292,18 @@ int zcxb_layout_run(const zcxb_options_t* options, zcxb_report_t* report, zcx_er
       {"id", ZCX_TYPE_INT32, offsetof(zcxb_point_t, id), 1},
       {"t", ZCX_TYPE_DOUBLE, offsetof(zcxb_point_t, t), 1},
   };
+  return zcx_layout_create_from(sizeof(zcxb_point_t), kFields, 5, out, err);
+}
+
+int zcxb_layout_run(const zcxb_options_t* options, zcxb_report_t* report, zcx_error_t* err) {
+  const int64_t n = options->quick ? 10000000 : 50000000;
+  const int reps = options->quick ? 5 : 7;
+  // NumPy first, in its own process, so that its memory and ours do not add up.
+  progress(options, "numpy", 1);
+  ZCX_RETURN_IF_ERROR(zcxb_layout_numpy(options, n, reps, report, err));
+
   bench_t b = {.n = n};
-  ZCX_RETURN_IF_ERROR(zcx_layout_create_from(sizeof(zcxb_point_t), kFields, 5, &b.layout, err));
+  ZCX_RETURN_IF_ERROR(zcxb_point_layout(&b.layout, err));
   size_t bytes = (size_t)n * sizeof(zcxb_point_t);
   zcxb_point_t* aos = aligned_alloc(64, bytes);
   b.scratch = aligned_alloc(64, bytes);

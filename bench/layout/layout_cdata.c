@@ -63,15 +63,8 @@ static int exchange_once(zcx_batch_t* batch, zcx_error_t* err) {
 }
 
 int zcxb_layout_cdata(const zcxb_options_t* options, zcxb_report_t* report, zcx_error_t* err) {
-  static const zcx_layout_field_desc_t kFields[] = {
-      {"x", ZCX_TYPE_FLOAT, offsetof(zcxb_point_t, x), 1},
-      {"y", ZCX_TYPE_FLOAT, offsetof(zcxb_point_t, y), 1},
-      {"z", ZCX_TYPE_FLOAT, offsetof(zcxb_point_t, z), 1},
-      {"id", ZCX_TYPE_INT32, offsetof(zcxb_point_t, id), 1},
-      {"t", ZCX_TYPE_DOUBLE, offsetof(zcxb_point_t, t), 1},
-  };
   zcx_layout_t* layout = NULL;
-  ZCX_RETURN_IF_ERROR(zcx_layout_create_from(sizeof(zcxb_point_t), kFields, 5, &layout, err));
+  ZCX_RETURN_IF_ERROR(zcxb_point_layout(&layout, err));
   zcx_schema_t* schema = NULL;
   int rc = zcx_layout_schema(layout, &schema, err);
   zcx_layout_destroy(layout);

@@ -331,46 +331,6 @@ static int wrap_buffer(const import_ctx_t* ctx, const void* data, int64_t size, 
   return rc;
 }
 
-// Bytes per value of fixed-width physical types; 0 for others.
-static int64_t value_bytes(const zcx_type_t* st) {
-  switch (st->id) {
-    case ZCX_TYPE_INT8:
-    case ZCX_TYPE_UINT8:
-      return 1;
-    case ZCX_TYPE_INT16:
-    case ZCX_TYPE_UINT16:
-    case ZCX_TYPE_HALF_FLOAT:
-      return 2;
-    case ZCX_TYPE_INT32:
-    case ZCX_TYPE_UINT32:
-    case ZCX_TYPE_FLOAT:
-    case ZCX_TYPE_DATE32:
-    case ZCX_TYPE_TIME32:
-    case ZCX_TYPE_INTERVAL_MONTHS:
-      return 4;
-    case ZCX_TYPE_INT64:
-    case ZCX_TYPE_UINT64:
-    case ZCX_TYPE_DOUBLE:
-    case ZCX_TYPE_DATE64:
-    case ZCX_TYPE_TIME64:
-    case ZCX_TYPE_TIMESTAMP:
-    case ZCX_TYPE_DURATION:
-    case ZCX_TYPE_INTERVAL_DAY_TIME:
-      return 8;
-    case ZCX_TYPE_INTERVAL_MONTH_DAY_NANO:
-      return 16;
-    case ZCX_TYPE_DECIMAL32:
-    case ZCX_TYPE_DECIMAL64:
-    case ZCX_TYPE_DECIMAL128:
-    case ZCX_TYPE_DECIMAL256:
-      return st->bit_width / 8;
-    case ZCX_TYPE_FIXED_SIZE_BINARY:
-      return st->fixed_size;
-    default:
-      return 0;
-  }
-}
-
 // What an ArrowArray of a physical type must look like.
 typedef struct layout {
   int64_t n_buffers;     // fixed count (views: the minimum, 3)
@@ -462,7 +422,7 @@ static int layout_of(const zcx_type_t* st, int64_t end, const char* where, layou
       lay->sizes[0] = end;
       return elems_bytes(end, 4, where, &lay->sizes[1], err);
     default:
-      w = value_bytes(st);
+      w = zcx_type_byte_width(st);  // bytes per value of a fixed-width type, else 0
       if (w <= 0 && st->id != ZCX_TYPE_FIXED_SIZE_BINARY) {
         return zcx_error_fail(err, EINVAL, "%s: type id %d has no C Data layout", where,
                               (int)st->id);

@@ -4,6 +4,7 @@
 // The platform calls of the shm layer: memfd_create, shm_open, ftruncate, mmap, seals, fstat
 // and descriptor passing over Unix sockets (SCM_RIGHTS).
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -14,7 +15,15 @@
 
 #include "shm/internal.h"
 
-static int fail_errno(zcx_error_t* err, const char* what, int e) {
+// Fails with the errno value `e` (EIO when 0): "<what>: <strerror(e)>", where `what` is
+// formatted from `fmt` (the call and its arguments: "mmap fd 3 (4096 bytes)").
+static int fail_errno(zcx_error_t* err, int e, const char* fmt, ...) ZCX_PRINTF(3, 4);
+static int fail_errno(zcx_error_t* err, int e, const char* fmt, ...) {
+  char what[320];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(what, sizeof(what), fmt, ap);
+  va_end(ap);
   return zcx_error_fail(err, e == 0 ? EIO : e, "%s: %s", what, strerror(e));
 }
 
@@ -26,10 +35,7 @@ int64_t zcxi_shm_page_size(void) {
 int zcxi_shm_memfd(const char* label, int* fd, zcx_error_t* err) {
   *fd = memfd_create(label, MFD_CLOEXEC | MFD_ALLOW_SEALING);
   if (*fd < 0) {
-    int e = errno;
-    char what[300];
-    snprintf(what, sizeof(what), "memfd_create '%s'", label);
-    return fail_errno(err, what, e);
+    return fail_errno(err, errno, "memfd_create '%s'", label);
   }
   // A memfd is reachable only through /proc/<pid>/fd, but its mode says 0777; make it say
   // what it is, so that the trust check of attach accepts it like a private file.
@@ -44,9 +50,7 @@ int zcxi_shm_open_excl(const char* name, int* fd, zcx_error_t* err) {
     if (e == EEXIST) {
       return zcx_error_fail(err, EEXIST, "shm_open '%s': the name is taken", name);
     }
-    char what[300];
-    snprintf(what, sizeof(what), "shm_open '%s'", name);
-    return fail_errno(err, what, e);
+    return fail_errno(err, e, "shm_open '%s'", name);
   }
   // The umask may have cleared bits but never adds any; make the mode exactly 0600.
   (void)fchmod(*fd, 0600);
@@ -55,10 +59,7 @@ int zcxi_shm_open_excl(const char* name, int* fd, zcx_error_t* err) {
 
 int zcxi_shm_unlink(const char* name, zcx_error_t* err) {
   if (shm_unlink(name) != 0) {
-    int e = errno;
-    char what[300];
-    snprintf(what, sizeof(what), "shm_unlink '%s'", name);
-    return fail_errno(err, what, e);
+    return fail_errno(err, errno, "shm_unlink '%s'", name);
   }
   return 0;
 }
@@ -66,10 +67,7 @@ int zcxi_shm_unlink(const char* name, zcx_error_t* err) {
 int zcxi_shm_open_path(const char* path, int* fd, zcx_error_t* err) {
   *fd = open(path, O_RDONLY | O_CLOEXEC);
   if (*fd < 0) {
-    int e = errno;
-    char what[300];
-    snprintf(what, sizeof(what), "open '%s'", path);
-    return fail_errno(err, what, e);
+    return fail_errno(err, errno, "open '%s'", path);
   }
   return 0;
 }
@@ -85,10 +83,7 @@ int zcxi_shm_resize(int fd, int64_t size, zcx_error_t* err) {
     if (errno == EINTR) {
       continue;
     }
-    int e = errno;
-    char what[96];
-    snprintf(what, sizeof(what), "ftruncate fd %d to %lld bytes", fd, (long long)size);
-    return fail_errno(err, what, e);
+    return fail_errno(err, errno, "ftruncate fd %d to %lld bytes", fd, (long long)size);
   }
   return 0;
 }
@@ -97,11 +92,8 @@ int zcxi_shm_map(int fd, int64_t size, bool writable, void** out, zcx_error_t* e
   int prot = writable ? PROT_READ | PROT_WRITE : PROT_READ;
   void* p = mmap(NULL, (size_t)size, prot, MAP_SHARED, fd, 0);
   if (p == MAP_FAILED) {
-    int e = errno;
     *out = NULL;
-    char what[96];
-    snprintf(what, sizeof(what), "mmap fd %d (%lld bytes)", fd, (long long)size);
-    return fail_errno(err, what, e);
+    return fail_errno(err, errno, "mmap fd %d (%lld bytes)", fd, (long long)size);
   }
   *out = p;
   return 0;
@@ -113,11 +105,8 @@ int zcxi_shm_map(int fd, int64_t size, bool writable, void** out, zcx_error_t* e
 int zcxi_shm_map_private(int fd, int64_t size, void** out, zcx_error_t* err) {
   void* p = mmap(NULL, (size_t)size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
   if (p == MAP_FAILED) {
-    int e = errno;
     *out = NULL;
-    char what[96];
-    snprintf(what, sizeof(what), "mmap fd %d copy-on-write (%lld bytes)", fd, (long long)size);
-    return fail_errno(err, what, e);
+    return fail_errno(err, errno, "mmap fd %d copy-on-write (%lld bytes)", fd, (long long)size);
   }
   *out = p;
   return 0;
@@ -128,10 +117,7 @@ int zcxi_shm_map_private(int fd, int64_t size, void** out, zcx_error_t* err) {
 int zcxi_shm_remap_readonly(int fd, void* addr, int64_t size, zcx_error_t* err) {
   void* p = mmap(addr, (size_t)size, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0);
   if (p == MAP_FAILED) {
-    int e = errno;
-    char what[96];
-    snprintf(what, sizeof(what), "remap fd %d read-only (%lld bytes)", fd, (long long)size);
-    return fail_errno(err, what, e);
+    return fail_errno(err, errno, "remap fd %d read-only (%lld bytes)", fd, (long long)size);
   }
   return 0;
 }
@@ -150,9 +136,7 @@ int zcxi_shm_seal(int fd, zcx_error_t* err) {
       return zcx_error_fail(err, EBUSY,
                             "seal fd %d: the segment is still mapped writable somewhere", fd);
     }
-    char what[64];
-    snprintf(what, sizeof(what), "seal fd %d", fd);
-    return fail_errno(err, what, e);
+    return fail_errno(err, e, "seal fd %d", fd);
   }
   return 0;
 }
@@ -167,10 +151,7 @@ bool zcxi_shm_is_sealed(int fd, unsigned* seals_out) {
 int zcxi_shm_stat(int fd, zcxi_shm_stat_t* st, zcx_error_t* err) {
   struct stat s;
   if (fstat(fd, &s) != 0) {
-    int e = errno;
-    char what[64];
-    snprintf(what, sizeof(what), "fstat fd %d", fd);
-    return fail_errno(err, what, e);
+    return fail_errno(err, errno, "fstat fd %d", fd);
   }
   st->size = (int64_t)s.st_size;
   st->regular = S_ISREG(s.st_mode);
@@ -185,40 +166,45 @@ int zcxi_shm_pid(void) { return (int)getpid(); }
 // ---------------------------------------------------------------------------------------------
 // Descriptor passing
 
+// A descriptor-passing message: one byte of data and room for one descriptor.
+typedef struct fd_message {
+  struct msghdr msg;
+  struct iovec iov;
+  char byte;
+  _Alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))];
+} fd_message_t;
+
+static void fd_message_init(fd_message_t* m, char byte) {
+  memset(m, 0, sizeof(*m));
+  m->byte = byte;
+  m->iov.iov_base = &m->byte;
+  m->iov.iov_len = 1;
+  m->msg.msg_iov = &m->iov;
+  m->msg.msg_iovlen = 1;
+  m->msg.msg_control = m->control;
+  m->msg.msg_controllen = sizeof(m->control);
+}
+
 int zcx_shm_send_fd(int sock, int fd, zcx_error_t* err) {
   if (sock < 0 || fd < 0) {
     return zcx_error_fail(err, EINVAL, "send fd: bad socket %d or descriptor %d", sock, fd);
   }
-  char byte = 'F';
-  struct iovec iov = {&byte, 1};
-  union {
-    struct cmsghdr align;
-    char buf[CMSG_SPACE(sizeof(int))];
-  } control;
-  memset(&control, 0, sizeof(control));
-  struct msghdr msg;
-  memset(&msg, 0, sizeof(msg));
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control.buf;
-  msg.msg_controllen = sizeof(control.buf);
-  struct cmsghdr* c = CMSG_FIRSTHDR(&msg);
+  fd_message_t m;
+  fd_message_init(&m, 'F');
+  struct cmsghdr* c = CMSG_FIRSTHDR(&m.msg);
   c->cmsg_level = SOL_SOCKET;
   c->cmsg_type = SCM_RIGHTS;
   c->cmsg_len = CMSG_LEN(sizeof(int));
   memcpy(CMSG_DATA(c), &fd, sizeof(int));
   for (;;) {
-    ssize_t n = sendmsg(sock, &msg, MSG_NOSIGNAL);
+    ssize_t n = sendmsg(sock, &m.msg, MSG_NOSIGNAL);
     if (n == 1) {
       return 0;
     }
     if (n < 0 && errno == EINTR) {
       continue;
     }
-    int e = n < 0 ? errno : EIO;
-    char what[64];
-    snprintf(what, sizeof(what), "send fd %d over socket %d", fd, sock);
-    return fail_errno(err, what, e);
+    return fail_errno(err, n < 0 ? errno : EIO, "send fd %d over socket %d", fd, sock);
   }
 }
 
@@ -227,37 +213,23 @@ int zcx_shm_recv_fd(int sock, int* fd, zcx_error_t* err) {
     return zcx_error_fail(err, EINVAL, "recv fd: out is NULL");
   }
   *fd = -1;
-  char byte = 0;
-  struct iovec iov = {&byte, 1};
-  union {
-    struct cmsghdr align;
-    char buf[CMSG_SPACE(sizeof(int))];
-  } control;
-  memset(&control, 0, sizeof(control));
-  struct msghdr msg;
-  memset(&msg, 0, sizeof(msg));
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control.buf;
-  msg.msg_controllen = sizeof(control.buf);
+  fd_message_t m;
+  fd_message_init(&m, 0);
   ssize_t n;
   do {
-    n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+    n = recvmsg(sock, &m.msg, MSG_CMSG_CLOEXEC);
   } while (n < 0 && errno == EINTR);
   if (n < 0) {
-    int e = errno;
-    char what[64];
-    snprintf(what, sizeof(what), "recv fd over socket %d", sock);
-    return fail_errno(err, what, e);
+    return fail_errno(err, errno, "recv fd over socket %d", sock);
   }
   if (n == 0) {
     return zcx_error_fail(err, EPIPE, "recv fd over socket %d: the peer closed it", sock);
   }
-  for (struct cmsghdr* c = CMSG_FIRSTHDR(&msg); c != NULL; c = CMSG_NXTHDR(&msg, c)) {
+  for (struct cmsghdr* c = CMSG_FIRSTHDR(&m.msg); c != NULL; c = CMSG_NXTHDR(&m.msg, c)) {
     if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
         c->cmsg_len == CMSG_LEN(sizeof(int))) {
       memcpy(fd, CMSG_DATA(c), sizeof(int));
-      if ((msg.msg_flags & MSG_CTRUNC) != 0) {
+      if ((m.msg.msg_flags & MSG_CTRUNC) != 0) {
         // Unreachable with one descriptor per message; refuse rather than guess.
         zcxi_shm_close(*fd);
         *fd = -1;

@@ -87,28 +87,26 @@ static zcx_builder_t* new_builder(zcx_type_id_t id) {
   return b;
 }
 
-zcx_array_t* ts_int32(const int32_t* v, int64_t n, const bool* valid) {
-  zcx_builder_t* b = new_builder(ZCX_TYPE_INT32);
+// An integer array of type `id` from v32 or v64 (the one that is not NULL).
+static zcx_array_t* ts_ints(zcx_type_id_t id, const int32_t* v32, const int64_t* v64, int64_t n,
+                            const bool* valid) {
+  zcx_builder_t* b = new_builder(id);
   for (int64_t i = 0; i < n; i++) {
     if (valid != NULL && !valid[i]) {
       assert_int_equal(zcx_builder_append_null(b, 1, NULL), 0);
     } else {
-      assert_int_equal(zcx_builder_append_int(b, v[i], NULL), 0);
+      assert_int_equal(zcx_builder_append_int(b, v32 != NULL ? v32[i] : v64[i], NULL), 0);
     }
   }
   return ts_finish(b);
 }
 
+zcx_array_t* ts_int32(const int32_t* v, int64_t n, const bool* valid) {
+  return ts_ints(ZCX_TYPE_INT32, v, NULL, n, valid);
+}
+
 zcx_array_t* ts_int64(const int64_t* v, int64_t n, const bool* valid) {
-  zcx_builder_t* b = new_builder(ZCX_TYPE_INT64);
-  for (int64_t i = 0; i < n; i++) {
-    if (valid != NULL && !valid[i]) {
-      assert_int_equal(zcx_builder_append_null(b, 1, NULL), 0);
-    } else {
-      assert_int_equal(zcx_builder_append_int(b, v[i], NULL), 0);
-    }
-  }
-  return ts_finish(b);
+  return ts_ints(ZCX_TYPE_INT64, NULL, v, n, valid);
 }
 
 zcx_array_t* ts_double(const double* v, int64_t n, const bool* valid) {

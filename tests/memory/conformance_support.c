@@ -397,6 +397,24 @@ static void write_block(void* arg) {
   memset(t->p, t->value, t->size);
 }
 
+// Writes the task's block on the fixture's stream, or at once when there is none.
+static void write_on_stream(fixture_t* f, write_task_t* t) {
+  zcx_error_t err;
+  if (f->stream != NULL) {
+    must(zcx_stream_enqueue(f->stream, write_block, t, &err), &err, "enqueue");
+  } else {
+    write_block(t);
+  }
+}
+
+// Waits for the work on the fixture's stream, if it has one.
+static void sync_stream(fixture_t* f) {
+  zcx_error_t err;
+  if (f->stream != NULL) {
+    must(zcx_stream_synchronize(f->stream, &err), &err, "synchronize");
+  }
+}
+
 // Memory is usable by work on the allocation's stream (or at once, without a stream), and a
 // free followed by an allocation on the same stream is fine.
 static void check_stream_ordered_use(void** state) {
@@ -410,15 +428,9 @@ static void check_stream_ordered_use(void** state) {
     tasks[i].value = (unsigned char)(i + 1);
     must(zcx_mr_allocate(f->mr, tasks[i].size, 0, f->stream, &p, &err), &err, "allocate");
     tasks[i].p = p;
-    if (f->stream != NULL) {
-      must(zcx_stream_enqueue(f->stream, write_block, &tasks[i], &err), &err, "enqueue");
-    } else {
-      write_block(&tasks[i]);
-    }
+    write_on_stream(f, &tasks[i]);
   }
-  if (f->stream != NULL) {
-    must(zcx_stream_synchronize(f->stream, &err), &err, "synchronize");
-  }
+  sync_stream(f);
   for (int i = 0; i < K; i++) {
     assert_int_equal(tasks[i].p[0], tasks[i].value);
     assert_int_equal(tasks[i].p[tasks[i].size - 1], tasks[i].value);
@@ -430,15 +442,9 @@ static void check_stream_ordered_use(void** state) {
       must(zcx_mr_allocate(f->mr, tasks[i].size, 0, f->stream, &p, &err), &err, "reallocate");
       tasks[i].p = p;
       tasks[i].value = (unsigned char)(tasks[i].value + 16);
-      if (f->stream != NULL) {
-        must(zcx_stream_enqueue(f->stream, write_block, &tasks[i], &err), &err, "enqueue");
-      } else {
-        write_block(&tasks[i]);
-      }
+      write_on_stream(f, &tasks[i]);
     }
-    if (f->stream != NULL) {
-      must(zcx_stream_synchronize(f->stream, &err), &err, "synchronize");
-    }
+    sync_stream(f);
     for (int i = 0; i < K; i++) {
       assert_int_equal(tasks[i].p[tasks[i].size / 2], tasks[i].value);
     }

@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "memory/gate_support.h"
 #include "memory/poison.h"
 #include "zcx/memory.h"
 
@@ -518,34 +519,10 @@ static void test_failing_upstream(void** state) {
 // ---------------------------------------------------------------------------------------------
 // Stream order
 
-typedef struct gate {
-  pthread_mutex_t mu;
-  pthread_cond_t cv;
-  bool open;
-} gate_t;
-
-static void gate_init(gate_t* g) {
-  pthread_mutex_init(&g->mu, NULL);
-  pthread_cond_init(&g->cv, NULL);
-  g->open = false;
-}
-
-static void gate_open(gate_t* g) {
-  pthread_mutex_lock(&g->mu);
-  g->open = true;
-  pthread_cond_broadcast(&g->cv);
-  pthread_mutex_unlock(&g->mu);
-}
-
-static void gate_destroy(gate_t* g) {
-  pthread_mutex_destroy(&g->mu);
-  pthread_cond_destroy(&g->cv);
-}
-
 // A kernel stand-in: waits for its gate (or sleeps when there is none), writes the block,
 // then sets its flag.
 typedef struct writer {
-  gate_t* gate;
+  zcxt_gate_t* gate;
   unsigned char* block;
   size_t size;
   atomic_int done;
@@ -554,11 +531,7 @@ typedef struct writer {
 static void writer_task(void* arg) {
   writer_t* w = arg;
   if (w->gate != NULL) {
-    pthread_mutex_lock(&w->gate->mu);
-    while (!w->gate->open) {
-      pthread_cond_wait(&w->gate->cv, &w->gate->mu);
-    }
-    pthread_mutex_unlock(&w->gate->mu);
+    zcxt_gate_wait(w->gate);
   } else {
     usleep(50000);
   }
@@ -573,8 +546,8 @@ static void test_stream_order_large_blocks(void** state) {
   assert_int_equal(zcx_host_stream_create(&a, NULL), 0);
   assert_int_equal(zcx_host_stream_create(&b, NULL), 0);
   zcx_mr_t* pool = make_pool(NULL, MIB, 0, MIB, 4096);
-  gate_t gate;
-  gate_init(&gate);
+  zcxt_gate_t gate;
+  zcxt_gate_init(&gate);
   void* p;
   assert_int_equal(zcx_mr_allocate(pool, MIB, 0, a, &p, NULL), 0);
   writer_t w = {&gate, p, MIB, 0};
@@ -598,7 +571,7 @@ static void test_stream_order_large_blocks(void** state) {
   assert_true((uintptr_t)r >= hi || (uintptr_t)r + 512 * KIB <= lo);
   assert_true((uintptr_t)n >= hi || (uintptr_t)n + 300 <= lo);
   assert_int_equal(stats_of(pool).reserved_bytes, 2 * MIB);
-  gate_open(&gate);
+  zcxt_gate_open(&gate);
   assert_int_equal(zcx_stream_synchronize(a, NULL), 0);
   assert_int_equal(atomic_load(&w.done), 1);
   assert_int_equal(zcx_mr_deallocate(pool, r, 512 * KIB, b, NULL), 0);
@@ -610,7 +583,7 @@ static void test_stream_order_large_blocks(void** state) {
   assert_int_equal(st.largest_free_block, MIB);
   assert_int_equal(st.free_bytes, st.reserved_bytes);
   zcx_mr_release(pool);
-  gate_destroy(&gate);
+  zcxt_gate_destroy(&gate);
 
   // With a pool at its maximum, B has to wait for A's work before it gets the block.
   pool = make_pool(NULL, MIB, MIB, MIB, 0);
@@ -634,8 +607,8 @@ static void test_stream_order_small_blocks(void** state) {
   assert_int_equal(zcx_host_stream_create(&a, NULL), 0);
   assert_int_equal(zcx_host_stream_create(&b, NULL), 0);
   zcx_mr_t* pool = make_pool(NULL, 0, 0, MIB, 4096);
-  gate_t gate;
-  gate_init(&gate);
+  zcxt_gate_t gate;
+  zcxt_gate_init(&gate);
   void* p;
   assert_int_equal(zcx_mr_allocate(pool, 256, 0, NULL, &p, NULL), 0);
   writer_t w = {&gate, p, 256, 0};
@@ -651,7 +624,7 @@ static void test_stream_order_small_blocks(void** state) {
     assert_ptr_not_equal(others[i], p);
   }
   assert_int_equal(atomic_load(&w.done), 0);
-  gate_open(&gate);
+  zcxt_gate_open(&gate);
   assert_int_equal(zcx_stream_synchronize(a, NULL), 0);
   assert_int_equal(atomic_load(&w.done), 1);
   for (int i = 0; i < 64; i++) {
@@ -661,7 +634,7 @@ static void test_stream_order_small_blocks(void** state) {
   assert_int_equal(st.current_count, 0);
   assert_int_equal(st.free_bytes, st.reserved_bytes);
   zcx_mr_release(pool);
-  gate_destroy(&gate);
+  zcxt_gate_destroy(&gate);
   zcx_stream_release(a);
   zcx_stream_release(b);
 }
@@ -866,8 +839,8 @@ static void test_cache_stream_order(void** state) {
   assert_ptr_equal(y, x);
   // Freed on A while A's work still writes it, it is not cached for others: neither a
   // synchronous caller nor B gets it, while A does.
-  gate_t gate;
-  gate_init(&gate);
+  zcxt_gate_t gate;
+  zcxt_gate_init(&gate);
   writer_t w = {&gate, y, 200 * KIB, 0};
   assert_int_equal(zcx_stream_enqueue(a, writer_task, &w, NULL), 0);
   assert_int_equal(zcx_mr_deallocate(pool, y, 200 * KIB, a, NULL), 0);
@@ -892,7 +865,7 @@ static void test_cache_stream_order(void** state) {
   assert_ptr_equal(own, y);
   assert_int_equal(atomic_load(&w.done), 0);
   assert_int_equal(zcx_mr_deallocate(pool, own, 200 * KIB, a, NULL), 0);
-  gate_open(&gate);
+  zcxt_gate_open(&gate);
   assert_int_equal(zcx_stream_synchronize(a, NULL), 0);
   assert_int_equal(atomic_load(&w.done), 1);
   for (int i = 0; i < 3; i++) {
@@ -902,7 +875,7 @@ static void test_cache_stream_order(void** state) {
   assert_int_equal(st.current_count, 0);
   assert_int_equal(st.free_bytes, st.reserved_bytes);
   zcx_mr_release(pool);
-  gate_destroy(&gate);
+  zcxt_gate_destroy(&gate);
   zcx_stream_release(a);
   zcx_stream_release(b);
 }
@@ -977,8 +950,8 @@ static void test_release_threshold_with_cache_and_streams(void** state) {
   assert_int_equal(zcx_pool_mr_create(NULL, &o, &pool, NULL), 0);
   zcx_stream_t* s;
   assert_int_equal(zcx_host_stream_create(&s, NULL), 0);
-  gate_t gate;
-  gate_init(&gate);
+  zcxt_gate_t gate;
+  zcxt_gate_init(&gate);
   void* y;
   void* z;
   assert_int_equal(zcx_mr_allocate(pool, MIB, 0, s, &y, NULL), 0);
@@ -989,12 +962,12 @@ static void test_release_threshold_with_cache_and_streams(void** state) {
   assert_int_equal(zcx_mr_allocate(pool, 64 * KIB, 0, NULL, &z, NULL), 0);
   assert_true((uintptr_t)z >= (uintptr_t)y + MIB || (uintptr_t)z + 64 * KIB <= (uintptr_t)y);
   assert_int_equal(stats_of(pool).reserved_bytes, 2 * MIB);
-  gate_open(&gate);
+  zcxt_gate_open(&gate);
   assert_int_equal(zcx_stream_synchronize(s, NULL), 0);
   assert_int_equal(zcx_mr_deallocate(pool, z, 64 * KIB, NULL, NULL), 0);
   assert_int_equal(stats_of(pool).reserved_bytes, 0);
   zcx_mr_release(pool);
-  gate_destroy(&gate);
+  zcxt_gate_destroy(&gate);
   zcx_stream_release(s);
 }
 

@@ -12,41 +12,11 @@
 
 #include <cmocka.h>
 
+#include "memory/gate_support.h"
 #include "zcx/memory.h"
 
-// A gate that tasks block on until the test opens it (no timing involved).
-typedef struct gate {
-  pthread_mutex_t mu;
-  pthread_cond_t cv;
-  bool open;
-} gate_t;
-
-static void gate_init(gate_t* g) {
-  pthread_mutex_init(&g->mu, NULL);
-  pthread_cond_init(&g->cv, NULL);
-  g->open = false;
-}
-
-static void gate_open(gate_t* g) {
-  pthread_mutex_lock(&g->mu);
-  g->open = true;
-  pthread_cond_broadcast(&g->cv);
-  pthread_mutex_unlock(&g->mu);
-}
-
-static void gate_destroy(gate_t* g) {
-  pthread_mutex_destroy(&g->mu);
-  pthread_cond_destroy(&g->cv);
-}
-
-static void gate_task(void* arg) {
-  gate_t* g = arg;
-  pthread_mutex_lock(&g->mu);
-  while (!g->open) {
-    pthread_cond_wait(&g->cv, &g->mu);
-  }
-  pthread_mutex_unlock(&g->mu);
-}
+// A task that blocks its stream until the gate opens.
+static void gate_task(void* arg) { zcxt_gate_wait(arg); }
 
 // Records the order in which tasks ran.
 typedef struct order {
@@ -115,8 +85,8 @@ static void test_event_completes_after_earlier_work(void** state) {
   (void)state;
   zcx_stream_t* s;
   assert_int_equal(zcx_host_stream_create(&s, NULL), 0);
-  gate_t gate;
-  gate_init(&gate);
+  zcxt_gate_t gate;
+  zcxt_gate_init(&gate);
   // An event recorded on an idle stream is complete at once.
   zcx_event_t* idle;
   assert_int_equal(zcx_stream_record(s, &idle, NULL), 0);
@@ -127,13 +97,13 @@ static void test_event_completes_after_earlier_work(void** state) {
   assert_int_equal(zcx_stream_record(s, &e, NULL), 0);
   assert_false(zcx_event_query(e));  // the gate task cannot finish before the gate opens
   assert_false(zcx_event_query(e));
-  gate_open(&gate);
+  zcxt_gate_open(&gate);
   assert_int_equal(zcx_event_wait(e, NULL), 0);
   assert_true(zcx_event_query(e));
   zcx_event_release(e);
   zcx_event_release(idle);
   zcx_stream_release(s);
-  gate_destroy(&gate);
+  zcxt_gate_destroy(&gate);
 }
 
 static void test_wait_event_orders_two_streams(void** state) {
@@ -142,8 +112,8 @@ static void test_wait_event_orders_two_streams(void** state) {
   zcx_stream_t* b;
   assert_int_equal(zcx_host_stream_create(&a, NULL), 0);
   assert_int_equal(zcx_host_stream_create(&b, NULL), 0);
-  gate_t gate;
-  gate_init(&gate);
+  zcxt_gate_t gate;
+  zcxt_gate_init(&gate);
   order_t order;
   memset(&order, 0, sizeof(order));
   order_task_t on_a = {&order, 1};
@@ -159,7 +129,7 @@ static void test_wait_event_orders_two_streams(void** state) {
   assert_int_equal(zcx_stream_record(b, &eb, NULL), 0);
   assert_false(zcx_event_query(eb));  // b waits for a, which waits for the gate
   assert_int_equal(atomic_load(&order.next), 0);
-  gate_open(&gate);
+  zcxt_gate_open(&gate);
   assert_int_equal(zcx_event_wait(eb, NULL), 0);
   assert_int_equal(atomic_load(&order.next), 2);
   assert_int_equal(order.seen[0], 1);
@@ -167,7 +137,7 @@ static void test_wait_event_orders_two_streams(void** state) {
   zcx_event_release(eb);
   zcx_stream_release(a);
   zcx_stream_release(b);
-  gate_destroy(&gate);
+  zcxt_gate_destroy(&gate);
 }
 
 static void count_task(void* arg) { atomic_fetch_add((atomic_int*)arg, 1); }
@@ -176,8 +146,8 @@ static void test_last_release_runs_queued_work(void** state) {
   (void)state;
   zcx_stream_t* s;
   assert_int_equal(zcx_host_stream_create(&s, NULL), 0);
-  gate_t gate;
-  gate_init(&gate);
+  zcxt_gate_t gate;
+  zcxt_gate_init(&gate);
   atomic_int count;
   atomic_init(&count, 0);
   assert_int_equal(zcx_stream_enqueue(s, gate_task, &gate, NULL), 0);
@@ -185,10 +155,10 @@ static void test_last_release_runs_queued_work(void** state) {
     assert_int_equal(zcx_stream_enqueue(s, count_task, &count, NULL), 0);
   }
   assert_int_equal(atomic_load(&count), 0);
-  gate_open(&gate);
+  zcxt_gate_open(&gate);
   zcx_stream_release(s);  // waits for the 50 tasks, then joins
   assert_int_equal(atomic_load(&count), 50);
-  gate_destroy(&gate);
+  zcxt_gate_destroy(&gate);
 }
 
 static void release_event_task(void* arg) { zcx_event_release(arg); }

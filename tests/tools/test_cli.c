@@ -16,15 +16,6 @@
 
 #include "tools_support.h"
 
-static const char kSimpleTrace[] =
-    "Thread,Time,Action,Pointer,Size,Stream\n"
-    "7,0.000001,allocate,0x1000,1000,0x0\n"
-    "7,0.000002,allocate,0x2000,3000,0x0\n"
-    "7,0.000003,free,0x1000,1000,0x0\n"
-    "7,0.000004,allocate,0x1000,500,0x0\n"
-    "7,0.000005,free,0x2000,3000,0x0\n"
-    "7,0.000006,free,0x1000,500,0x0\n";
-
 static tt_run_t run_ok(const char* const argv[]) {
   tt_run_t r = tt_run(argv);
   if (r.status != 0) {
@@ -68,7 +59,7 @@ static void test_help_and_version(void** state) {
 
 static void test_usage_errors_exit_2(void** state) {
   (void)state;
-  const char* trace = tt_write_file("simple.csv", kSimpleTrace);
+  const char* trace = tt_write_file("simple.csv", tt_simple_trace);
   tt_run_t r = tt_run((const char* const[]){ZCX_TOOL_PATH, NULL});
   assert_int_equal(r.status, 2);
   tt_run_free(&r);
@@ -109,7 +100,7 @@ static void test_missing_or_unreadable_path_exits_1(void** state) {
   assert_int_equal(r.status, 1);
   assert_non_null(strstr(r.err, "is a directory"));
   tt_run_free(&r);
-  const char* trace = tt_write_file("simple.csv", kSimpleTrace);
+  const char* trace = tt_write_file("simple.csv", tt_simple_trace);
   r = tt_run(ZCX("replay", trace, "--resource", "pool", "--json", "/nonexistent/out.json"));
   assert_int_equal(r.status, 1);
   assert_non_null(strstr(r.err, "/nonexistent/out.json"));
@@ -118,7 +109,7 @@ static void test_missing_or_unreadable_path_exits_1(void** state) {
 
 static void test_replay_json_has_the_known_peak(void** state) {
   (void)state;
-  const char* trace = tt_write_file("simple.csv", kSimpleTrace);
+  const char* trace = tt_write_file("simple.csv", tt_simple_trace);
   const char* json = tt_path("replay.json");
   tt_run_t r =
       run_ok(ZCX("replay", trace, "--resource", "system", "--resource", "pool", "--resource",
@@ -173,7 +164,7 @@ static void test_replay_reports_unknown_pointer_frees(void** state) {
 
 static void test_replay_limit_failures_are_reported(void** state) {
   (void)state;
-  const char* trace = tt_write_file("simple.csv", kSimpleTrace);
+  const char* trace = tt_write_file("simple.csv", tt_simple_trace);
   const char* json = tt_path("limit.json");
   tt_run_t r = run_ok(ZCX("replay", trace, "--resource", "limit:2K", "--json", json));
   assert_non_null(strstr(r.err, "1 allocation failed"));

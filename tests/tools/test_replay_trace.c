@@ -27,16 +27,6 @@
 #define STRESS_EVENTS 200000
 #endif
 
-// Peak in use 4000 bytes (1000 + 3000); the pointer 0x1000 is reused after its free.
-static const char kSimpleTrace[] =
-    "Thread,Time,Action,Pointer,Size,Stream\n"
-    "7,0.000001,allocate,0x1000,1000,0x0\n"
-    "7,0.000002,allocate,0x2000,3000,0x0\n"
-    "7,0.000003,free,0x1000,1000,0x0\n"
-    "7,0.000004,allocate,0x1000,500,0x0\n"
-    "7,0.000005,free,0x2000,3000,0x0\n"
-    "7,0.000006,free,0x1000,500,0x0\n";
-
 static int parse_text(const char* text, zcxt_trace_t* t, zcx_error_t* err) {
   FILE* f = fmemopen((void*)text, strlen(text), "r");
   assert_non_null(f);
@@ -49,7 +39,7 @@ static void test_parse_simple_trace(void** state) {
   (void)state;
   zcxt_trace_t t;
   zcx_error_t err;
-  assert_int_equal(parse_text(kSimpleTrace, &t, &err), 0);
+  assert_int_equal(parse_text(tt_simple_trace, &t, &err), 0);
   assert_int_equal(t.event_count, 6);
   assert_int_equal(t.allocation_count, 3);
   assert_int_equal(t.free_count, 3);
@@ -151,7 +141,7 @@ static void test_replay_reaches_the_trace_peak(void** state) {
   (void)state;
   zcxt_trace_t t;
   zcx_error_t err;
-  assert_int_equal(parse_text(kSimpleTrace, &t, &err), 0);
+  assert_int_equal(parse_text(tt_simple_trace, &t, &err), 0);
   const char* specs[] = {"system", "pool", "malloc", "limit:1G"};
   for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
     zcx_mr_t* mr = NULL;
@@ -175,7 +165,7 @@ static void test_replay_under_a_limit_fails_cleanly(void** state) {
   (void)state;
   zcxt_trace_t t;
   zcx_error_t err;
-  assert_int_equal(parse_text(kSimpleTrace, &t, &err), 0);
+  assert_int_equal(parse_text(tt_simple_trace, &t, &err), 0);
   zcx_mr_t* mr = NULL;
   assert_int_equal(zcxt_resource_create("limit:2K", &mr, &err), 0);
   zcxt_replay_result_t r;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // SPDX-FileCopyrightText: 2026 The zcx authors
 //
-// Helpers for the tests of the `zcx` command: temporary files and running a program.
+// Helpers for the tests of the `zcx` command: temporary files, running a program, a trace.
 #include "tools_support.h"
 
 #include <dirent.h>
@@ -19,6 +19,15 @@ extern char** environ;
 static char g_dir[256];
 static char g_paths[8][512];
 static int g_next;
+
+const char tt_simple_trace[] =
+    "Thread,Time,Action,Pointer,Size,Stream\n"
+    "7,0.000001,allocate,0x1000,1000,0x0\n"
+    "7,0.000002,allocate,0x2000,3000,0x0\n"
+    "7,0.000003,free,0x1000,1000,0x0\n"
+    "7,0.000004,allocate,0x1000,500,0x0\n"
+    "7,0.000005,free,0x2000,3000,0x0\n"
+    "7,0.000006,free,0x1000,500,0x0\n";
 
 const char* tt_tmpdir(void) {
   if (g_dir[0] == '\0') {

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // SPDX-FileCopyrightText: 2026 The zcx authors
 //
-// Helpers for the tests of the `zcx` command: temporary files and running a program.
+// Helpers for the tests of the `zcx` command: temporary files, running a program, a trace.
 #ifndef ZCX_TESTS_TOOLS_SUPPORT_H
 #define ZCX_TESTS_TOOLS_SUPPORT_H
 
 #include <stddef.h>
+
+/// A trace in the RMM log format: one thread, peak in use 4000 bytes (1000 + 3000); the
+/// pointer 0x1000 is reused after its free.
+extern const char tt_simple_trace[];
 
 /// Creates a fresh temporary directory (removed by tt_cleanup); returns its path.
 const char* tt_tmpdir(void);
