@@ -52,6 +52,26 @@ zcx_field_t* cds_field(const char* name, zcx_type_t* type, bool nullable) {
   return f;
 }
 
+zcx_type_t* cds_decimal(int32_t bits, int32_t p, int32_t s) {
+  zcx_type_t* t = NULL;
+  assert_int_equal(zcx_type_decimal(bits, p, s, &t, NULL), 0);
+  return t;
+}
+
+zcx_type_t* cds_time(zcx_type_id_t id, zcx_time_unit_t unit) {
+  zcx_type_t* t = NULL;
+  assert_int_equal(zcx_type_time(id, unit, &t, NULL), 0);
+  return t;
+}
+
+zcx_type_t* cds_list(zcx_type_id_t id, zcx_type_t* value) {
+  zcx_field_t* f = cds_field("item", value, true);
+  zcx_type_t* t = NULL;
+  assert_int_equal(zcx_type_list(id, f, &t, NULL), 0);
+  zcx_field_release(f);
+  return t;
+}
+
 zcx_array_t* cds_array(zcx_type_t* type, int64_t length, int64_t offset, int64_t null_count,
                        zcx_buffer_t** bufs, int32_t nb, zcx_array_t** kids, int32_t nk,
                        zcx_array_t* dict) {

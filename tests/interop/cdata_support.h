@@ -18,6 +18,13 @@ zcx_buffer_t* cds_buf(const void* data, int64_t size);
 zcx_buffer_t* cds_bits(const char* bits);
 // A parameterless type.
 zcx_type_t* cds_type(zcx_type_id_t id);
+// A decimal type of `bits` bits, precision `p` and scale `s`.
+zcx_type_t* cds_decimal(int32_t bits, int32_t p, int32_t s);
+// A time32 or time64 type (id) of `unit`.
+zcx_type_t* cds_time(zcx_type_id_t id, zcx_time_unit_t unit);
+// A list type of kind `id` (list, large list, views, ...) over a nullable "item" of `value`;
+// takes `value`.
+zcx_type_t* cds_list(zcx_type_id_t id, zcx_type_t* value);
 // A field; takes `type`.
 zcx_field_t* cds_field(const char* name, zcx_type_t* type, bool nullable);
 // An array; takes the buffers, children and dictionary (NULL entries allowed in bufs).

@@ -47,26 +47,6 @@ static zcx_array_t* fixed_width(zcx_type_t* type, int64_t width) {
   return a;
 }
 
-static zcx_type_t* decimal(int32_t bits, int32_t p, int32_t s) {
-  zcx_type_t* t = NULL;
-  assert_int_equal(zcx_type_decimal(bits, p, s, &t, NULL), 0);
-  return t;
-}
-
-static zcx_type_t* time_type(zcx_type_id_t id, zcx_time_unit_t unit) {
-  zcx_type_t* t = NULL;
-  assert_int_equal(zcx_type_time(id, unit, &t, NULL), 0);
-  return t;
-}
-
-static zcx_type_t* list_type(zcx_type_id_t id, zcx_type_t* value) {
-  zcx_field_t* f = cds_field("item", value, true);
-  zcx_type_t* t = NULL;
-  assert_int_equal(zcx_type_list(id, f, &t, NULL), 0);
-  zcx_field_release(f);
-  return t;
-}
-
 static zcx_array_t* binary_like(zcx_type_id_t id) {
   bool large = id == ZCX_TYPE_LARGE_BINARY || id == ZCX_TYPE_LARGE_STRING;
   const int64_t offs[N + 1] = {0, 1, 1, 4, 4, 6};
@@ -117,7 +97,7 @@ static zcx_array_t* view_like(zcx_type_id_t id) {
 static zcx_array_t* list_like(zcx_type_id_t id) {
   const int32_t child_values[N] = {1, 2, 3, 4, 5};
   zcx_array_t* child = cds_int32s(child_values, N);
-  zcx_type_t* t = list_type(id, cds_type(ZCX_TYPE_INT32));
+  zcx_type_t* t = cds_list(id, cds_type(ZCX_TYPE_INT32));
   bool large = id == ZCX_TYPE_LARGE_LIST || id == ZCX_TYPE_LARGE_LIST_VIEW;
   bool view = id == ZCX_TYPE_LIST_VIEW || id == ZCX_TYPE_LARGE_LIST_VIEW;
   const int64_t offs[N + 1] = {0, 2, 2, 3, 3, 5};
@@ -169,19 +149,19 @@ static void build_columns(columns_t* c) {
   add(c, "half", fixed_width(cds_type(ZCX_TYPE_HALF_FLOAT), 2));
   add(c, "float", fixed_width(cds_type(ZCX_TYPE_FLOAT), 4));
   add(c, "double", fixed_width(cds_type(ZCX_TYPE_DOUBLE), 8));
-  add(c, "dec32", fixed_width(decimal(32, 9, 2), 4));
-  add(c, "dec64", fixed_width(decimal(64, 18, -1), 8));
-  add(c, "dec128", fixed_width(decimal(128, 38, 5), 16));
-  add(c, "dec256", fixed_width(decimal(256, 76, 10), 32));
+  add(c, "dec32", fixed_width(cds_decimal(32, 9, 2), 4));
+  add(c, "dec64", fixed_width(cds_decimal(64, 18, -1), 8));
+  add(c, "dec128", fixed_width(cds_decimal(128, 38, 5), 16));
+  add(c, "dec256", fixed_width(cds_decimal(256, 76, 10), 32));
   add(c, "date32", fixed_width(cds_type(ZCX_TYPE_DATE32), 4));
   add(c, "date64", fixed_width(cds_type(ZCX_TYPE_DATE64), 8));
-  add(c, "time32", fixed_width(time_type(ZCX_TYPE_TIME32, ZCX_TIME_MILLI), 4));
-  add(c, "time64", fixed_width(time_type(ZCX_TYPE_TIME64, ZCX_TIME_NANO), 8));
+  add(c, "time32", fixed_width(cds_time(ZCX_TYPE_TIME32, ZCX_TIME_MILLI), 4));
+  add(c, "time64", fixed_width(cds_time(ZCX_TYPE_TIME64, ZCX_TIME_NANO), 8));
   assert_int_equal(zcx_type_timestamp(ZCX_TIME_MICRO, "UTC", &t, NULL), 0);
   add(c, "ts_utc", fixed_width(t, 8));
   assert_int_equal(zcx_type_timestamp(ZCX_TIME_SECOND, NULL, &t, NULL), 0);
   add(c, "ts", fixed_width(t, 8));
-  add(c, "duration", fixed_width(time_type(ZCX_TYPE_DURATION, ZCX_TIME_MICRO), 8));
+  add(c, "duration", fixed_width(cds_time(ZCX_TYPE_DURATION, ZCX_TIME_MICRO), 8));
   add(c, "months", fixed_width(cds_type(ZCX_TYPE_INTERVAL_MONTHS), 4));
   add(c, "day_time", fixed_width(cds_type(ZCX_TYPE_INTERVAL_DAY_TIME), 8));
   add(c, "mdn", fixed_width(cds_type(ZCX_TYPE_INTERVAL_MONTH_DAY_NANO), 16));
@@ -611,7 +591,7 @@ static void test_malformed_arrays(void** state) {
   int n = 0;
   zcx_type_t* i32 = cds_type(ZCX_TYPE_INT32);
   zcx_type_t* str = cds_type(ZCX_TYPE_STRING);
-  zcx_type_t* lst = list_type(ZCX_TYPE_LIST, cds_type(ZCX_TYPE_INT32));
+  zcx_type_t* lst = cds_list(ZCX_TYPE_LIST, cds_type(ZCX_TYPE_INT32));
   cds_hand_t* h;
 
   // Wrong buffer count.
@@ -715,7 +695,7 @@ static void test_malformed_arrays(void** state) {
   expect_bad(h, &n, lst, ZCX_VALIDATE_CHEAP, "field 'item': array is released");
   free(child);
   // Errors deep in a tree name the path: struct {s: list<int32>} whose values buffer is NULL.
-  zcx_field_t* sf = cds_field("s", list_type(ZCX_TYPE_LIST, cds_type(ZCX_TYPE_INT32)), true);
+  zcx_field_t* sf = cds_field("s", cds_list(ZCX_TYPE_LIST, cds_type(ZCX_TYPE_INT32)), true);
   zcx_type_t* st = NULL;
   assert_int_equal(zcx_type_struct(&sf, 1, &st, NULL), 0);
   zcx_field_release(sf);

@@ -22,29 +22,9 @@
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-static zcx_type_t* decimal(int32_t bits, int32_t p, int32_t s) {
-  zcx_type_t* t = NULL;
-  assert_int_equal(zcx_type_decimal(bits, p, s, &t, NULL), 0);
-  return t;
-}
-
-static zcx_type_t* time_type(zcx_type_id_t id, zcx_time_unit_t unit) {
-  zcx_type_t* t = NULL;
-  assert_int_equal(zcx_type_time(id, unit, &t, NULL), 0);
-  return t;
-}
-
 static zcx_type_t* timestamp(zcx_time_unit_t unit, const char* tz) {
   zcx_type_t* t = NULL;
   assert_int_equal(zcx_type_timestamp(unit, tz, &t, NULL), 0);
-  return t;
-}
-
-static zcx_type_t* list_of(zcx_type_id_t id, zcx_type_t* value) {
-  zcx_field_t* f = cds_field("item", value, true);
-  zcx_type_t* t = NULL;
-  assert_int_equal(zcx_type_list(id, f, &t, NULL), 0);
-  zcx_field_release(f);
   return t;
 }
 
@@ -129,18 +109,18 @@ static void test_format_strings_of_every_type(void** state) {
   for (size_t i = 0; i < sizeof(simple) / sizeof(simple[0]); i++) {
     check_round_trip(cds_type(simple[i].id), simple[i].format);
   }
-  check_round_trip(decimal(32, 7, 2), "d:7,2,32");
-  check_round_trip(decimal(64, 15, -3), "d:15,-3,64");
-  check_round_trip(decimal(128, 38, 10), "d:38,10");
-  check_round_trip(decimal(256, 76, 0), "d:76,0,256");
-  check_round_trip(time_type(ZCX_TYPE_TIME32, ZCX_TIME_SECOND), "tts");
-  check_round_trip(time_type(ZCX_TYPE_TIME32, ZCX_TIME_MILLI), "ttm");
-  check_round_trip(time_type(ZCX_TYPE_TIME64, ZCX_TIME_MICRO), "ttu");
-  check_round_trip(time_type(ZCX_TYPE_TIME64, ZCX_TIME_NANO), "ttn");
-  check_round_trip(time_type(ZCX_TYPE_DURATION, ZCX_TIME_SECOND), "tDs");
-  check_round_trip(time_type(ZCX_TYPE_DURATION, ZCX_TIME_MILLI), "tDm");
-  check_round_trip(time_type(ZCX_TYPE_DURATION, ZCX_TIME_MICRO), "tDu");
-  check_round_trip(time_type(ZCX_TYPE_DURATION, ZCX_TIME_NANO), "tDn");
+  check_round_trip(cds_decimal(32, 7, 2), "d:7,2,32");
+  check_round_trip(cds_decimal(64, 15, -3), "d:15,-3,64");
+  check_round_trip(cds_decimal(128, 38, 10), "d:38,10");
+  check_round_trip(cds_decimal(256, 76, 0), "d:76,0,256");
+  check_round_trip(cds_time(ZCX_TYPE_TIME32, ZCX_TIME_SECOND), "tts");
+  check_round_trip(cds_time(ZCX_TYPE_TIME32, ZCX_TIME_MILLI), "ttm");
+  check_round_trip(cds_time(ZCX_TYPE_TIME64, ZCX_TIME_MICRO), "ttu");
+  check_round_trip(cds_time(ZCX_TYPE_TIME64, ZCX_TIME_NANO), "ttn");
+  check_round_trip(cds_time(ZCX_TYPE_DURATION, ZCX_TIME_SECOND), "tDs");
+  check_round_trip(cds_time(ZCX_TYPE_DURATION, ZCX_TIME_MILLI), "tDm");
+  check_round_trip(cds_time(ZCX_TYPE_DURATION, ZCX_TIME_MICRO), "tDu");
+  check_round_trip(cds_time(ZCX_TYPE_DURATION, ZCX_TIME_NANO), "tDn");
   check_round_trip(timestamp(ZCX_TIME_SECOND, NULL), "tss:");
   check_round_trip(timestamp(ZCX_TIME_MILLI, "UTC"), "tsm:UTC");
   check_round_trip(timestamp(ZCX_TIME_MICRO, "Europe/Paris"), "tsu:Europe/Paris");
@@ -148,10 +128,10 @@ static void test_format_strings_of_every_type(void** state) {
   zcx_type_t* t = NULL;
   assert_int_equal(zcx_type_fixed_size_binary(16, &t, NULL), 0);
   check_round_trip(t, "w:16");
-  check_round_trip(list_of(ZCX_TYPE_LIST, cds_type(ZCX_TYPE_INT32)), "+l");
-  check_round_trip(list_of(ZCX_TYPE_LARGE_LIST, cds_type(ZCX_TYPE_STRING)), "+L");
-  check_round_trip(list_of(ZCX_TYPE_LIST_VIEW, cds_type(ZCX_TYPE_INT8)), "+vl");
-  check_round_trip(list_of(ZCX_TYPE_LARGE_LIST_VIEW, cds_type(ZCX_TYPE_DOUBLE)), "+vL");
+  check_round_trip(cds_list(ZCX_TYPE_LIST, cds_type(ZCX_TYPE_INT32)), "+l");
+  check_round_trip(cds_list(ZCX_TYPE_LARGE_LIST, cds_type(ZCX_TYPE_STRING)), "+L");
+  check_round_trip(cds_list(ZCX_TYPE_LIST_VIEW, cds_type(ZCX_TYPE_INT8)), "+vl");
+  check_round_trip(cds_list(ZCX_TYPE_LARGE_LIST_VIEW, cds_type(ZCX_TYPE_DOUBLE)), "+vL");
   zcx_field_t* item = cds_field("v", cds_type(ZCX_TYPE_FLOAT), false);
   assert_int_equal(zcx_type_fixed_size_list(item, 3, &t, NULL), 0);
   zcx_field_release(item);
@@ -192,7 +172,7 @@ static void test_format_strings_of_every_type(void** state) {
   check_round_trip(t, "+r");
   // Dictionary: the index type's format, the values in `dictionary`.
   zcx_type_t* idx = cds_type(ZCX_TYPE_INT16);
-  zcx_type_t* val = list_of(ZCX_TYPE_LIST, cds_type(ZCX_TYPE_STRING));
+  zcx_type_t* val = cds_list(ZCX_TYPE_LIST, cds_type(ZCX_TYPE_STRING));
   assert_int_equal(zcx_type_dictionary(idx, val, true, &t, NULL), 0);
   check_round_trip(t, "s");
   assert_int_equal(zcx_type_dictionary(idx, val, false, &t, NULL), 0);
@@ -279,7 +259,7 @@ static void test_schema_with_names_flags_and_metadata(void** state) {
   zcx_type_release(dbl);
   zcx_field_t* fields[3] = {
       speed,
-      cds_field("tags", list_of(ZCX_TYPE_LIST, cds_type(ZCX_TYPE_STRING)), true),
+      cds_field("tags", cds_list(ZCX_TYPE_LIST, cds_type(ZCX_TYPE_STRING)), true),
       cds_field("", struct_of2("x", cds_type(ZCX_TYPE_INT8), "y", cds_type(ZCX_TYPE_BOOL)),
                 true),
   };
@@ -336,7 +316,7 @@ static void test_schema_with_names_flags_and_metadata(void** state) {
 
 static void test_children_are_released_independently(void** state) {
   (void)state;
-  zcx_type_t* t = struct_of2("a", list_of(ZCX_TYPE_LIST, cds_type(ZCX_TYPE_INT8)), "b",
+  zcx_type_t* t = struct_of2("a", cds_list(ZCX_TYPE_LIST, cds_type(ZCX_TYPE_INT8)), "b",
                              cds_type(ZCX_TYPE_STRING));
   struct ArrowSchema s;
   assert_int_equal(zcx_cdata_export_type(t, "", &s, NULL), 0);
