@@ -8,8 +8,8 @@ set -euo pipefail
 
 build=(cmake ninja-build gcc clang pkg-config libcmocka-dev libjansson-dev zlib1g-dev
        liblz4-dev libzstd-dev python3-dev python3-numpy)
-test=(python3-pytest python3-torch libclang-rt-14-dev)
-bench=(libjemalloc-dev libmimalloc-dev libgoogle-perftools-dev python3-matplotlib)
+test=(python3-pytest python3-torch python3-matplotlib libclang-rt-14-dev)
+bench=(libjemalloc-dev libmimalloc-dev libgoogle-perftools-dev)
 
 want=("${build[@]}")
 case "${1:-build}" in
