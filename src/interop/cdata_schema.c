@@ -17,6 +17,18 @@
 // ---------------------------------------------------------------------------------------------
 // Paths for error messages
 
+// Appends up to `max` bytes of `src` at *len in `out` of `size` bytes, keeping it terminated.
+// Paths are built on every import, so this avoids printf on the success path.
+static void path_append(char* out, size_t size, size_t* len, const char* src, size_t max) {
+  size_t n = strnlen(src, max);
+  if (n > size - 1 - *len) {
+    n = size - 1 - *len;
+  }
+  memcpy(out + *len, src, n);
+  *len += n;
+  out[*len] = '\0';
+}
+
 void zcxi_cdata_path_child(const char* path, const char* name, int64_t index, char* out) {
   char seg[96];
   if (name != NULL && name[0] != '\0') {
@@ -24,18 +36,24 @@ void zcxi_cdata_path_child(const char* path, const char* name, int64_t index, ch
   } else {
     snprintf(seg, sizeof(seg), "%" PRId64, index);
   }
-  if (path == NULL || path[0] == '\0') {
-    snprintf(out, ZCXI_CDATA_PATH_SIZE, "%s", seg);
-  } else {
-    snprintf(out, ZCXI_CDATA_PATH_SIZE, "%.*s.%s", (int)(ZCXI_CDATA_PATH_SIZE / 2), path, seg);
+  size_t len = 0;
+  out[0] = '\0';
+  if (path != NULL && path[0] != '\0') {
+    path_append(out, ZCXI_CDATA_PATH_SIZE, &len, path, ZCXI_CDATA_PATH_SIZE / 2);
+    path_append(out, ZCXI_CDATA_PATH_SIZE, &len, ".", 1);
   }
+  path_append(out, ZCXI_CDATA_PATH_SIZE, &len, seg, sizeof(seg));
 }
 
 const char* zcxi_cdata_path_show(const char* path, char* buf, size_t size) {
+  size_t len = 0;
+  buf[0] = '\0';
   if (path == NULL || path[0] == '\0') {
-    snprintf(buf, size, "top-level field");
+    path_append(buf, size, &len, "top-level field", SIZE_MAX);
   } else {
-    snprintf(buf, size, "field '%s'", path);
+    path_append(buf, size, &len, "field '", SIZE_MAX);
+    path_append(buf, size, &len, path, SIZE_MAX);
+    path_append(buf, size, &len, "'", 1);
   }
   return buf;
 }
@@ -157,8 +175,9 @@ int64_t zcx_cdata_format(const zcx_type_t* type, char* buf, size_t size) {
   }
   int n = 0;
   if (fixed != NULL) {
-    n = snprintf(buf, size, "%s", fixed);
-    return n;
+    // The common case stays off printf: formats are built on every export.
+    zcxi_strlcpy(buf, fixed, size);
+    return (int)strlen(fixed);
   }
   switch (type->id) {
     case ZCX_TYPE_DECIMAL128:
