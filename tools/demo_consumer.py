@@ -219,8 +219,7 @@ def main(argv):
         "proofs": proofs,
         "zcx_s": zcx_s,
         "usual_s": usual_s,
-        "zcx_what": ("zcx.read_ipc / zcx.shm_attach (copy-on-write mapping), then every column "
-                     "to np.from_dlpack and torch.utils.dlpack.from_dlpack"),
+        "zcx_what": "zcx.read_ipc / zcx.shm_attach, then np.from_dlpack, torch from_dlpack",
         "usual_what": "read() each source into a buffer, copy every column out",
         "shared_bytes": shared,
         "copied_bytes": 0,
