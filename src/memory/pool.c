@@ -24,7 +24,7 @@ static void maybe_release(zcxi_pool_t* p, zcxi_block_t* b);
 // ---------------------------------------------------------------------------------------------
 // Locking and deferred event releases
 
-static void pool_lock(zcxi_pool_t* p) { pthread_mutex_lock(&p->mu); }
+static void pool_lock(zcxi_pool_t* p) { zcxi_lock(&p->mu); }
 
 // Unlocks, then releases the events dropped while the lock was held.
 static void pool_unlock(zcxi_pool_t* p) {
@@ -33,13 +33,13 @@ static void pool_unlock(zcxi_pool_t* p) {
     size_t n = p->ndead < 64 ? p->ndead : 64;
     p->ndead -= n;
     memcpy(batch, p->dead + p->ndead, n * sizeof(*batch));
-    pthread_mutex_unlock(&p->mu);
+    zcxi_unlock(&p->mu);
     for (size_t i = 0; i < n; i++) {
       zcx_event_release(batch[i]);
     }
-    pthread_mutex_lock(&p->mu);
+    zcxi_lock(&p->mu);
   }
-  pthread_mutex_unlock(&p->mu);
+  zcxi_unlock(&p->mu);
 }
 
 bool zcxi_events_push(zcx_event_t*** events, size_t* n, size_t* cap, zcx_event_t* event) {
@@ -898,7 +898,6 @@ static void pool_destroy(zcx_mr_t* mr) {
   zcxi_hmap_free(&p->slabs);
   pool_unlock(p);
   free(p->dead);
-  pthread_mutex_destroy(&p->mu);
   free(p);
 }
 
@@ -986,7 +985,7 @@ int zcx_pool_mr_create(zcx_mr_t* upstream, const zcx_pool_options_t* options, zc
     return zcx_error_fail(err, ENOMEM, "pool_mr_create: out of memory");
   }
   p->opt = opt;
-  pthread_mutex_init(&p->mu, NULL);
+  atomic_init(&p->mu, 0);
   zcxi_freeset_init(&p->ready, NULL);
   char name[64];
   snprintf(name, sizeof(name), "pool(%s)", zcx_mr_name(upstream));

@@ -82,6 +82,9 @@ static void slab_release(zcxi_pool_t* p, zcxi_slab_t* s, bool release) {
     slab_unlist(c, s);
   }
   zcxi_hmap_remove(&p->slabs, &s->h);
+  if (p->last_slab == s) {
+    p->last_slab = NULL;
+  }
   c->nslabs--;
   zcxi_pool_give_block(p, s->block, release);
   free(s);
@@ -211,8 +214,16 @@ zcxi_slab_t* zcxi_small_find(zcxi_pool_t* p, uintptr_t ptr) {
   if (p->nclasses == 0) {
     return NULL;
   }
-  zcxi_hnode_t* n = zcxi_hmap_find(&p->slabs, ptr & ~(uintptr_t)(p->slab_size - 1));
-  return (zcxi_slab_t*)n;
+  uintptr_t base = ptr & ~(uintptr_t)(p->slab_size - 1);
+  zcxi_slab_t* s = p->last_slab;
+  if (s != NULL && s->h.key == base) {
+    return s;
+  }
+  s = (zcxi_slab_t*)zcxi_hmap_find(&p->slabs, base);
+  if (s != NULL) {
+    p->last_slab = s;
+  }
+  return s;
 }
 
 int zcxi_small_deallocate(zcxi_pool_t* p, zcxi_slab_t* s, uintptr_t ptr, size_t size,
@@ -351,4 +362,5 @@ void zcxi_small_destroy(zcxi_pool_t* p) {
     p->slabs.buckets[b] = NULL;
   }
   p->slabs.count = 0;
+  p->last_slab = NULL;
 }

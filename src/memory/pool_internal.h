@@ -27,6 +27,8 @@
 #define ZCX_SRC_MEMORY_POOL_INTERNAL_H
 
 #include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 
 #include "core/internal.h"
@@ -45,6 +47,33 @@
 // Largest size class; larger small_block_max values are clamped to it.
 #define ZCXI_SMALL_MAX ((size_t)65536)
 #define ZCXI_MAX_CLASSES 40
+
+// ---------------------------------------------------------------------------------------------
+// The pool's lock: a test-and-test-and-set spinlock that yields the processor after a short
+// spin. Critical sections are short; an uncontended lock/unlock pair is one atomic exchange
+// and one release store, cheaper than a mutex's two read-modify-writes.
+
+#define ZCXI_LOCK_SPINS 128
+
+static inline void zcxi_lock(atomic_int* lock) {
+  for (;;) {
+    if (atomic_exchange_explicit(lock, 1, memory_order_acquire) == 0) {
+      return;
+    }
+    for (unsigned n = 0; atomic_load_explicit(lock, memory_order_relaxed) != 0; n++) {
+      if (n >= ZCXI_LOCK_SPINS) {
+        sched_yield();
+      }
+#if defined(__x86_64__) || defined(__i386__)
+      __builtin_ia32_pause();
+#endif
+    }
+  }
+}
+
+static inline void zcxi_unlock(atomic_int* lock) {
+  atomic_store_explicit(lock, 0, memory_order_release);
+}
 
 // ---------------------------------------------------------------------------------------------
 // pool_index.c: intrusive hash map from an address to a node
@@ -187,7 +216,7 @@ typedef struct zcxi_block_batch zcxi_block_batch_t;
 typedef struct zcxi_pool {
   zcx_mr_t base;
   zcx_pool_options_t opt;
-  pthread_mutex_t mu;
+  atomic_int mu;  // see zcxi_lock
   int host;            // the memory is host-accessible: poison it
   size_t chunk_align;  // alignment asked of the upstream for chunks
   zcxi_freeset_t ready;
@@ -204,6 +233,7 @@ typedef struct zcxi_pool {
   zcxi_block_t* cache_oldest;
   size_t cache_count;
   zcxi_hmap_t slabs;    // slabs by base address
+  zcxi_slab_t* last_slab;  // the slab last found or allocated from, or NULL (a lookup hint)
   zcxi_block_t* spare;  // recycled block descriptors
   size_t nspare;
   zcxi_block_batch_t* batches;
