@@ -181,6 +181,8 @@ ZCX_API zcx_mr_t* zcx_default_mr(void);
 /// Replaces the default resource (the library takes a reference and drops the one it held
 /// on the previous choice; NULL restores the built-in pool). Memory from the old default
 /// must still be freed to the old resource, so callers keep a reference to it (buffers do).
+/// Thread-safe: a buffer being allocated from the old default on another thread meanwhile
+/// keeps that resource alive.
 ZCX_API void zcx_set_default_mr(zcx_mr_t* mr);
 
 // ---------------------------------------------------------------------------------------------

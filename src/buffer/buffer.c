@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/internal.h"
+#include "memory/default_internal.h"
 #include "zcx/buffer.h"
 
 typedef enum { OWNED, BORROWED, SLICE } buffer_kind;
@@ -52,29 +53,41 @@ int zcx_buffer_allocate(zcx_mr_t* mr, int64_t size, size_t alignment, zcx_stream
   if (size < 0) {
     return zcx_error_fail(err, EINVAL, "buffer_allocate: negative size %lld", (long long)size);
   }
-  if (mr == NULL) {
-    mr = zcx_default_mr();
+  // The buffer keeps a reference to its resource. The default is taken as a reference at
+  // once: another thread may replace it (and drop the library's reference) meanwhile.
+  zcx_mr_t* held;
+  if (mr != NULL) {
+    zcx_mr_retain(mr);
+    held = mr;
+  } else {
+    held = zcxi_default_mr_acquire();
+    if (held == NULL) {
+      return zcx_error_fail(err, ENOMEM, "buffer_allocate: the default resource could not be "
+                            "created");
+    }
   }
   zcx_buffer_t* b = NULL;
-  ZCX_RETURN_IF_ERROR(buffer_new(&b, err));
+  int rc = buffer_new(&b, err);
+  if (rc != 0) {
+    zcx_mr_release(held);
+    return rc;
+  }
   b->kind = OWNED;
-  b->device = zcx_mr_device(mr);
+  b->mr = held;
+  b->device = zcx_mr_device(held);
   b->size = size;
   if (size == 0) {
     // Nothing is drawn from the resource, but the buffer still names it (zcx_buffer_mr).
-    zcx_mr_retain(mr);
-    b->mr = mr;
     b->data = empty_bytes;
     *out = b;
     return 0;
   }
-  int rc = zcx_mr_allocate(mr, (size_t)size, alignment, stream, &b->alloc_ptr, err);
+  rc = zcx_mr_allocate(held, (size_t)size, alignment, stream, &b->alloc_ptr, err);
   if (rc != 0) {
+    zcx_mr_release(held);
     free(b);
     return rc;
   }
-  zcx_mr_retain(mr);
-  b->mr = mr;
   b->alloc_size = (size_t)size;
   b->data = b->alloc_ptr;
   if (stream != NULL) {

@@ -47,13 +47,17 @@ int zcx_shm_attach_fd(int fd, const zcx_shm_attach_options_t* options,
     }
     memcpy(&opts, options, options->struct_size);
   }
+  // Seals first, size after: a segment sealed against shrinking keeps at least the size
+  // read below, whereas a size read before the seals could be cut by the owner before it
+  // seals, and the mapping would then reach past the end of the file (SIGBUS on read).
+  unsigned seals = 0;
+  bool sealed = zcxi_shm_is_sealed(fd, &seals);
   zcxi_shm_stat_t st;
   ZCX_RETURN_IF_ERROR(zcxi_shm_stat(fd, &st, err));
   if (!st.regular) {
     return zcx_error_fail(err, EINVAL, "shm attach fd %d: not a regular file or memfd", fd);
   }
-  unsigned seals = 0;
-  if (!zcxi_shm_is_sealed(fd, &seals)) {
+  if (!sealed) {
     if ((opts.flags & ZCX_SHM_ATTACH_TRUST_UNSEALED) == 0) {
       return zcx_error_fail(err, EPERM,
                             "shm attach fd %d: the segment is not sealed against writes and "
