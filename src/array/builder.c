@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "array/internal.h"
+#include "memory/default_internal.h"
 
 // A view-type builder starts a new variadic data buffer when the current one would pass this.
 #define VIEW_BLOCK_BYTES (8 << 20)
@@ -219,17 +220,24 @@ int zcx_builder_create(zcx_type_t* type, zcx_mr_t* mr, zcx_builder_t** out, zcx_
   if (type == NULL) {
     return zcx_error_fail(err, EINVAL, "builder_create: type is NULL");
   }
+  // Hold the default by reference while the builder takes its own: another thread may
+  // replace the default meanwhile.
+  zcx_mr_t* held = NULL;
   if (mr == NULL) {
-    mr = zcx_default_mr();
+    mr = held = zcxi_default_mr_acquire();
   }
   if (mr == NULL) {
-    return zcx_error_fail(err, EINVAL, "builder_create: no memory resource");
+    return zcx_error_fail(err, ENOMEM, "builder_create: the default resource is unavailable");
   }
+  int rc;
   if (!zcx_device_is_host_accessible(zcx_mr_device(mr))) {
-    return zcx_error_fail(err, ENOTSUP, "builder_create: resource '%s' is not host memory",
-                          zcx_mr_name(mr));
+    rc = zcx_error_fail(err, ENOTSUP, "builder_create: resource '%s' is not host memory",
+                        zcx_mr_name(mr));
+  } else {
+    rc = builder_new(type, mr, 0, out, err);
   }
-  return builder_new(type, mr, 0, out, err);
+  zcx_mr_release(held);
+  return rc;
 }
 
 static void builder_clear(zcx_builder_t* b) {
