@@ -21,7 +21,7 @@ int zcxt_ipc_input_open(const char* path, zcxt_ipc_input_t* in, zcx_error_t* err
       zcx_error_prefix(err, "standard input: ");
     }
   } else {
-    rc = zcxi_ipc_map_path(path, &in->data, err);
+    rc = zcxi_ipc_map_path(path, false, &in->data, err);
     if (rc == EINVAL) {
       // Not a regular file (a FIFO, /dev/stdin): read it whole.
       FILE* f = fopen(path, "rb");

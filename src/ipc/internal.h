@@ -23,12 +23,11 @@
 // ---------------------------------------------------------------------------------------------
 // src/ipc/os_map.c: the platform calls (open, mmap, read, write, close).
 
-// Maps `path` read-only into a buffer that owns the mapping (READONLY flag). An empty file
-// gives an empty buffer.
-int zcxi_ipc_map_path(const char* path, zcx_buffer_t** out, zcx_error_t* err);
-// Maps `path` copy-on-write (MAP_PRIVATE, PROT_READ | PROT_WRITE) into a buffer that owns the
-// mapping and is not flagged READONLY: writes stay private to the process.
-int zcxi_ipc_map_path_private(const char* path, zcx_buffer_t** out, zcx_error_t* err);
+// Maps `path` into a buffer that owns the mapping: read-only (READONLY flag), or
+// copy-on-write (MAP_PRIVATE, PROT_READ | PROT_WRITE, not flagged: writes stay private to
+// the process). An empty file gives an empty buffer.
+int zcxi_ipc_map_path(const char* path, bool copy_on_write, zcx_buffer_t** out,
+                      zcx_error_t* err);
 // Reads up to `n` bytes, retrying short reads; *got < n only at end of input.
 int zcxi_ipc_read_fd(int fd, void* buf, size_t n, size_t* got, zcx_error_t* err);
 // Reads everything left in `fd` into a buffer from `mr`.

@@ -28,7 +28,13 @@ static void unmap(void* ctx, void* data, int64_t size) {
   munmap(ctx, (size_t)size);
 }
 
-int zcxi_ipc_map_path(const char* path, zcx_buffer_t** out, zcx_error_t* err) {
+// Read-only mappings carry the READONLY flag. Copy-on-write mappings
+// (zcx_ipc_read_options_t.copy_on_write) are private and writable: pages are the page
+// cache's until written, then the writer gets its own copy, so the file and the other
+// readers never see the write, and consumers that cannot be told "read-only" may alias them.
+int zcxi_ipc_map_path(const char* path, bool copy_on_write, zcx_buffer_t** out,
+                      zcx_error_t* err) {
+  const char* how = copy_on_write ? " copy-on-write" : "";
   *out = NULL;
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
@@ -43,21 +49,23 @@ int zcxi_ipc_map_path(const char* path, zcx_buffer_t** out, zcx_error_t* err) {
   }
   if (!S_ISREG(st.st_mode)) {
     close(fd);
-    return zcx_error_fail(err, EINVAL, "map '%s': not a regular file", path);
+    return zcx_error_fail(err, EINVAL, "map '%s'%s: not a regular file", path, how);
   }
   if (st.st_size == 0) {
     close(fd);
     return zcx_buffer_allocate(NULL, 0, 0, NULL, out, err);
   }
-  void* addr = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+  int prot = copy_on_write ? PROT_READ | PROT_WRITE : PROT_READ;
+  void* addr = mmap(NULL, (size_t)st.st_size, prot, MAP_PRIVATE, fd, 0);
   int e = errno;
   close(fd);
   if (addr == MAP_FAILED) {
-    return zcx_error_fail(err, e, "mmap '%s' (%lld bytes): %s", path, (long long)st.st_size,
-                          strerror(e));
+    return zcx_error_fail(err, e, "mmap '%s'%s (%lld bytes): %s", path, how,
+                          (long long)st.st_size, strerror(e));
   }
-  int rc = zcx_buffer_wrap(addr, (int64_t)st.st_size, zcx_device_cpu(), ZCX_BUFFER_READONLY,
-                           unmap, addr, out, err);
+  uint32_t flags = copy_on_write ? 0 : ZCX_BUFFER_READONLY;
+  int rc = zcx_buffer_wrap(addr, (int64_t)st.st_size, zcx_device_cpu(), flags, unmap, addr, out,
+                           err);
   if (rc != 0) {
     munmap(addr, (size_t)st.st_size);
   }
@@ -284,49 +292,4 @@ bool zcxi_ipc_mem_cached(uint8_t** mem, size_t* cap) {
   cache_cap = 0;
   pthread_mutex_unlock(&cache_lock);
   return *mem != NULL;
-}
-
-// Copy-on-write mappings (zcx_ipc_read_options_t.copy_on_write). A private writable mapping
-// of a read-only descriptor: pages are the page cache's until written, then the writer gets
-// its own copy, so the file and the other readers never see the write. The buffer is not
-// flagged READONLY: consumers that cannot be told "read-only" may alias it.
-static void unmap_private(void* ctx, void* data, int64_t size) {
-  (void)data;
-  munmap(ctx, (size_t)size);
-}
-
-int zcxi_ipc_map_path_private(const char* path, zcx_buffer_t** out, zcx_error_t* err) {
-  *out = NULL;
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    int e = errno;
-    return zcx_error_fail(err, e, "open '%s': %s", path, strerror(e));
-  }
-  struct stat st;
-  if (fstat(fd, &st) != 0) {
-    int e = errno;
-    close(fd);
-    return zcx_error_fail(err, e, "stat '%s': %s", path, strerror(e));
-  }
-  if (!S_ISREG(st.st_mode)) {
-    close(fd);
-    return zcx_error_fail(err, EINVAL, "map '%s' copy-on-write: not a regular file", path);
-  }
-  if (st.st_size == 0) {
-    close(fd);
-    return zcx_buffer_allocate(NULL, 0, 0, NULL, out, err);
-  }
-  void* addr = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-  int e = errno;
-  close(fd);
-  if (addr == MAP_FAILED) {
-    return zcx_error_fail(err, e, "mmap '%s' copy-on-write (%lld bytes): %s", path,
-                          (long long)st.st_size, strerror(e));
-  }
-  int rc = zcx_buffer_wrap(addr, (int64_t)st.st_size, zcx_device_cpu(), 0, unmap_private, addr,
-                           out, err);
-  if (rc != 0) {
-    munmap(addr, (size_t)st.st_size);
-  }
-  return rc;
 }

@@ -32,8 +32,7 @@ static int map_input(const char* path, const zcx_ipc_read_options_t* options, zc
                      zcx_error_t* err) {
   zcx_ipc_read_options_t opts;
   copy_options(options, &opts);
-  return opts.copy_on_write ? zcxi_ipc_map_path_private(path, out, err)
-                            : zcxi_ipc_map_path(path, out, err);
+  return zcxi_ipc_map_path(path, opts.copy_on_write, out, err);
 }
 
 // ---------------------------------------------------------------------------------------------
