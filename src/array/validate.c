@@ -191,22 +191,6 @@ static int check_offsets_cheap(vctx_t* c, const zcx_array_t* a, zcx_type_id_t id
   return 0;
 }
 
-static int expected_children(const zcx_type_t* st) {
-  switch (st->id) {
-    case ZCX_TYPE_LIST:
-    case ZCX_TYPE_LARGE_LIST:
-    case ZCX_TYPE_LIST_VIEW:
-    case ZCX_TYPE_LARGE_LIST_VIEW:
-    case ZCX_TYPE_FIXED_SIZE_LIST:
-    case ZCX_TYPE_MAP:
-    case ZCX_TYPE_STRUCT:
-    case ZCX_TYPE_SPARSE_UNION:
-    case ZCX_TYPE_DENSE_UNION:
-    case ZCX_TYPE_RUN_END_ENCODED: return st->num_children;
-    default: return 0;
-  }
-}
-
 static const char* child_name(const zcx_type_t* st, int32_t i) {
   return i < st->num_children ? st->children[i]->name : "?";
 }
@@ -771,7 +755,7 @@ static int validate(vctx_t* c, const zcx_array_t* a) {
   if (a->num_buffers > 0 && a->buffers == NULL) {
     return vfail(c, "%d buffers but no buffer list", a->num_buffers);
   }
-  int nc = expected_children(st);
+  int nc = zcxi_type_num_children(st);
   if (a->num_children > 0 && a->children == NULL) {
     return vfail(c, "%d children but no child list", a->num_children);
   }
