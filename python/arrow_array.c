@@ -329,12 +329,7 @@ PyTypeObject zcxpy_array_type = {
 };
 
 int zcxpy_array_register(PyObject* module) {
-  if (PyType_Ready(&zcxpy_array_type) < 0) {
-    return -1;
-  }
-  Py_INCREF(&zcxpy_array_type);
-  if (PyModule_AddObject(module, "Array", (PyObject*)&zcxpy_array_type) < 0) {
-    Py_DECREF(&zcxpy_array_type);
+  if (zcxpy_add_type(module, "Array", &zcxpy_array_type) < 0) {
     return -1;
   }
   return 0;

@@ -392,12 +392,7 @@ static PyMethodDef zcxpy_batch_functions[] = {
 };
 
 int zcxpy_batch_register(PyObject* module) {
-  if (PyType_Ready(&zcxpy_batch_type) < 0) {
-    return -1;
-  }
-  Py_INCREF(&zcxpy_batch_type);
-  if (PyModule_AddObject(module, "RecordBatch", (PyObject*)&zcxpy_batch_type) < 0) {
-    Py_DECREF(&zcxpy_batch_type);
+  if (zcxpy_add_type(module, "RecordBatch", &zcxpy_batch_type) < 0) {
     return -1;
   }
   return PyModule_AddFunctions(module, zcxpy_batch_functions);

@@ -351,17 +351,9 @@ PyTypeObject zcxpy_schema_type = {
 };
 
 int zcxpy_schema_register(PyObject* module) {
-  PyTypeObject* types[] = {&zcxpy_field_type, &zcxpy_schema_type};
-  const char* names[] = {"Field", "Schema"};
-  for (int i = 0; i < 2; i++) {
-    if (PyType_Ready(types[i]) < 0) {
-      return -1;
-    }
-    Py_INCREF(types[i]);
-    if (PyModule_AddObject(module, names[i], (PyObject*)types[i]) < 0) {
-      Py_DECREF(types[i]);
-      return -1;
-    }
+  if (zcxpy_add_type(module, "Field", &zcxpy_field_type) < 0 ||
+      zcxpy_add_type(module, "Schema", &zcxpy_schema_type) < 0) {
+    return -1;
   }
   return 0;
 }

@@ -100,12 +100,7 @@ PyTypeObject zcxpy_buffer_type = {
 };
 
 int zcxpy_buffer_register(PyObject* module) {
-  if (PyType_Ready(&zcxpy_buffer_type) < 0) {
-    return -1;
-  }
-  Py_INCREF(&zcxpy_buffer_type);
-  if (PyModule_AddObject(module, "Buffer", (PyObject*)&zcxpy_buffer_type) < 0) {
-    Py_DECREF(&zcxpy_buffer_type);
+  if (zcxpy_add_type(module, "Buffer", &zcxpy_buffer_type) < 0) {
     return -1;
   }
   return 0;

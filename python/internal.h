@@ -27,6 +27,9 @@
 // The module's init function (declared for -Wmissing-prototypes).
 PyMODINIT_FUNC PyInit_zcx(void);
 
+// Readies `type` and adds it to `module` as `name`. @return 0, or -1 with an exception set.
+int zcxpy_add_type(PyObject* module, const char* name, PyTypeObject* type);
+
 // ---------------------------------------------------------------------------------------------
 // errors.c
 

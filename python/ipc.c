@@ -818,12 +818,7 @@ static PyMethodDef zcxpy_ipc_functions[] = {
 };
 
 int zcxpy_ipc_register(PyObject* module) {
-  if (PyType_Ready(&zcxpy_file_reader_type) < 0) {
-    return -1;
-  }
-  Py_INCREF(&zcxpy_file_reader_type);
-  if (PyModule_AddObject(module, "IpcFileReader", (PyObject*)&zcxpy_file_reader_type) < 0) {
-    Py_DECREF(&zcxpy_file_reader_type);
+  if (zcxpy_add_type(module, "IpcFileReader", &zcxpy_file_reader_type) < 0) {
     return -1;
   }
   return PyModule_AddFunctions(module, zcxpy_ipc_functions);

@@ -16,6 +16,18 @@ static struct PyModuleDef zcxpy_module = {
 };
 
 // NumPy's import_array is a macro that returns NULL from the calling function on failure.
+int zcxpy_add_type(PyObject* module, const char* name, PyTypeObject* type) {
+  if (PyType_Ready(type) < 0) {
+    return -1;
+  }
+  Py_INCREF(type);
+  if (PyModule_AddObject(module, name, (PyObject*)type) < 0) {
+    Py_DECREF(type);
+    return -1;
+  }
+  return 0;
+}
+
 static int zcxpy_import_numpy(void) {
   import_array1(-1);
   return 0;

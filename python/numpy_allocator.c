@@ -338,12 +338,7 @@ static PyMethodDef zcxpy_numpy_allocator_functions[] = {
 };
 
 int zcxpy_numpy_allocator_register(PyObject* module) {
-  if (PyType_Ready(&zcxpy_np_context_type) < 0) {
-    return -1;
-  }
-  Py_INCREF(&zcxpy_np_context_type);
-  if (PyModule_AddObject(module, "numpy_allocator", (PyObject*)&zcxpy_np_context_type) < 0) {
-    Py_DECREF(&zcxpy_np_context_type);
+  if (zcxpy_add_type(module, "numpy_allocator", &zcxpy_np_context_type) < 0) {
     return -1;
   }
   return PyModule_AddFunctions(module, zcxpy_numpy_allocator_functions);

@@ -282,12 +282,7 @@ static PyMethodDef zcxpy_pool_functions[] = {
 };
 
 int zcxpy_pool_register(PyObject* module) {
-  if (PyType_Ready(&zcxpy_pool_type) < 0) {
-    return -1;
-  }
-  Py_INCREF(&zcxpy_pool_type);
-  if (PyModule_AddObject(module, "Pool", (PyObject*)&zcxpy_pool_type) < 0) {
-    Py_DECREF(&zcxpy_pool_type);
+  if (zcxpy_add_type(module, "Pool", &zcxpy_pool_type) < 0) {
     return -1;
   }
   return PyModule_AddFunctions(module, zcxpy_pool_functions);

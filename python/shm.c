@@ -539,18 +539,8 @@ static PyMethodDef zcxpy_shm_functions[] = {
 
 int zcxpy_shm_register(PyObject* module) {
   zcxpy_shm_segment_type.tp_base = &zcxpy_file_reader_type;
-  if (PyType_Ready(&zcxpy_shm_segment_type) < 0 ||
-      PyType_Ready(&zcxpy_shm_producer_type) < 0) {
-    return -1;
-  }
-  Py_INCREF(&zcxpy_shm_segment_type);
-  if (PyModule_AddObject(module, "ShmSegment", (PyObject*)&zcxpy_shm_segment_type) < 0) {
-    Py_DECREF(&zcxpy_shm_segment_type);
-    return -1;
-  }
-  Py_INCREF(&zcxpy_shm_producer_type);
-  if (PyModule_AddObject(module, "ShmProducer", (PyObject*)&zcxpy_shm_producer_type) < 0) {
-    Py_DECREF(&zcxpy_shm_producer_type);
+  if (zcxpy_add_type(module, "ShmSegment", &zcxpy_shm_segment_type) < 0 ||
+      zcxpy_add_type(module, "ShmProducer", &zcxpy_shm_producer_type) < 0) {
     return -1;
   }
   return PyModule_AddFunctions(module, zcxpy_shm_functions);

@@ -669,12 +669,7 @@ static PyMethodDef zcxpy_tensor_functions[] = {
 };
 
 int zcxpy_tensor_register(PyObject* module) {
-  if (PyType_Ready(&zcxpy_tensor_type) < 0) {
-    return -1;
-  }
-  Py_INCREF(&zcxpy_tensor_type);
-  if (PyModule_AddObject(module, "Tensor", (PyObject*)&zcxpy_tensor_type) < 0) {
-    Py_DECREF(&zcxpy_tensor_type);
+  if (zcxpy_add_type(module, "Tensor", &zcxpy_tensor_type) < 0) {
     return -1;
   }
   return PyModule_AddFunctions(module, zcxpy_tensor_functions);
